@@ -1,0 +1,3 @@
+from embudo.cli.app import main
+
+main()

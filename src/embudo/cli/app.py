@@ -1,0 +1,47 @@
+"""The `embudo` command: a thin shell that parses options and calls the library."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from rich.console import Console
+
+from embudo.domain.errors import EmbudoError
+
+app = typer.Typer(
+    name="embudo",
+    help="One funnel for marketing and sales: the agreement as code, history as truth.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+errors = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _register() -> None:
+    """Attach every command group; each module adds its commands to `app`."""
+    from embudo.cli import db  # noqa: F401
+
+
+def main() -> None:
+    """Run the CLI; an `EmbudoError` becomes its message on stderr and its exit code."""
+    _register()
+    try:
+        outcome = app(standalone_mode=False)
+    except EmbudoError as error:
+        errors.print(f"error: {error}", markup=False)
+        sys.exit(error.exit_code)
+    except (typer.Abort, KeyboardInterrupt):
+        errors.print("aborted")
+        sys.exit(130)
+    except typer.Exit as done:
+        sys.exit(done.exit_code)
+    except Exception as error:
+        import click
+
+        if isinstance(error, click.ClickException):
+            error.show()
+            sys.exit(error.exit_code)
+        raise
+    sys.exit(outcome if isinstance(outcome, int) else 0)

@@ -1,0 +1,208 @@
+"""One contact's life: visits, maybe a form, then nurture, qualification and sales' verdicts.
+
+A journey is written whole when the visitor first arrives, as timed steps; the
+simulator merges all journeys by time. The shares below are the "believable
+business": most visitors never convert, about a third of leads become MQLs,
+fewer climb on, and the funnel is not linear (sales recycles and disqualifies,
+recycled leads sometimes come back, some contacts unsubscribe).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from random import Random
+from typing import Any
+
+from embudo.demo.persona import fitted, person, satisfy
+from embudo.demo.plans import Plan, PlannedEvent, plan_for
+from embudo.demo.scenario import DIRECT_CONVERSION, Gate, Scenario
+from embudo.demo.steps import (
+    DISQUALIFY_REASONS,
+    RECYCLE_REASONS,
+    Campaign,
+    LeadCommand,
+    Step,
+    Who,
+    group,
+    identify,
+    page,
+    track,
+)
+from embudo.domain.conditions import TraitIs
+
+PATHS = ("/", "/blog", "/blog/how-to-choose", "/about", "/pricing", "/contact", "/resources")
+RETURN_SHARE = 0.3
+UNFIT_SHARE = 0.03
+DISQUALIFY_SHARE = 0.05
+NEGATIVE_SHARE = 0.06
+PARTIAL_SHARE = 0.5
+RECYCLE_SHARE = 0.2
+REENGAGE_SHARE = 0.4
+NURTURE_EVENTS = (0, 1, 1, 2, 2, 3, 5)
+STAGE_SPAN_DAYS = 10.0
+SECOND = timedelta(seconds=1)
+
+Timed = tuple[datetime, Step]
+
+
+def days(count: float) -> timedelta:
+    return timedelta(days=count)
+
+
+def journey(scenario: Scenario, rng: Random, number: int, arrival: datetime) -> list[Timed]:
+    """Every step of visitor `number`, who first arrives at `arrival`; not in time order."""
+    contact = Journey(scenario, rng, number)
+    source = scenario.source(rng)
+    campaign = source.campaign(rng, arrival) if source else None
+    visits = contact.browse(arrival, campaign)
+    if rng.random() < (source.conversion if source else DIRECT_CONVERSION):
+        contact.convert(rng.choice(visits))
+    return contact.steps
+
+
+class Journey:
+    """The steps of one contact; nothing is kept after `stop`, when the contact left."""
+
+    def __init__(self, scenario: Scenario, rng: Random, number: int) -> None:
+        self.scenario, self.rng, self.number = scenario, rng, number
+        self.who = Who(f"anon-{scenario.seed}-{number}")
+        self.user_id = f"user-{scenario.seed}-{number}"
+        self.traits: dict[str, Any] = {}
+        self.steps: list[Timed] = []
+        self.stop = scenario.end
+
+    def add(self, at: datetime, step: Step) -> None:
+        if at <= self.stop:
+            self.steps.append((at, step))
+
+    def end_with(self, at: datetime, step: Step) -> None:
+        """A last step: the contact unsubscribed or sales set it aside."""
+        self.add(at, step)
+        self.stop = min(self.stop, at)
+
+    def browse(self, arrival: datetime, campaign: Campaign | None) -> list[datetime]:
+        """The landing visit and maybe return visits; the end of each visit."""
+        ends = [self.visit(arrival, campaign)]
+        at = arrival
+        while len(ends) < 3 and self.rng.random() < RETURN_SHARE:
+            at += days(self.rng.expovariate(1 / 6))
+            ends.append(self.visit(at, None))
+        return ends
+
+    def visit(self, at: datetime, campaign: Campaign | None) -> datetime:
+        """A few page views a minute or two apart; only the landing page has the UTM values."""
+        for index in range(self.rng.randint(1, 5)):
+            path = self.rng.choice(PATHS)
+            self.add(at, page(self.who, at, path, None if index else campaign))
+            at += timedelta(seconds=self.rng.uniform(15, 240))
+        return at
+
+    def convert(self, at: datetime) -> None:
+        """The form: identify (anonymous id and user id together), the company, the event."""
+        self.who = Who(self.who.anonymous_id, self.user_id)
+        entry = plan_for(self.scenario.entry, self.rng) if self.scenario.entry else Plan()
+        self.traits = self.profile()
+        self.traits.update(self.fit(entry.traits))
+        self.add(at, identify(self.who, at, dict(self.traits)))
+        if self.scenario.companies:
+            self.add(at + SECOND, self.company(at + SECOND))
+        form = entry.events or [PlannedEvent(self.scenario.form_event, {})]
+        self.emit(form, at + 2 * SECOND, window=1 / 24)
+        self.nurture(at)
+
+    def profile(self) -> dict[str, Any]:
+        """Name, email, country and fit traits; a few contacts match a disqualify rule."""
+        traits = fitted(self.scenario.fit_traits, self.rng, person(self.rng, self.number))
+        if self.scenario.unfit and self.rng.random() < UNFIT_SHARE:
+            rule = plan_for(self.rng.choice(self.scenario.unfit), self.rng)
+            traits.update(
+                {
+                    test.trait: satisfy(test.trait, test, traits, meets=True, rng=self.rng)
+                    for test in rule.traits
+                }
+            )
+        return {name: value for name, value in traits.items() if value is not None}
+
+    def fit(self, tests: list[TraitIs]) -> dict[str, Any]:
+        """Trait values that make `tests` hold, for the tests that do not hold yet."""
+        missing = [test for test in tests if not test.holds(self.traits.get(test.trait))]
+        return {
+            test.trait: satisfy(test.trait, test, self.traits, meets=True, rng=self.rng)
+            for test in missing
+        }
+
+    def company(self, at: datetime) -> Step:
+        """The contact's company, drawn from a pool; a company's traits never change."""
+        number = self.rng.randrange(self.scenario.companies)
+        rng = Random(f"{self.scenario.seed}:company:{number}")
+        name = {"name": f"Empresa {number}"}
+        traits = fitted(self.scenario.fit_company, rng, name)
+        return group(self.who, at, f"company-{self.scenario.seed}-{number}", traits)
+
+    def emit(self, events: list[PlannedEvent], at: datetime, window: float | None) -> datetime:
+        """Track `events` in order, spread within the window; the time of the last one."""
+        span = min(STAGE_SPAN_DAYS, 0.8 * window) if window else STAGE_SPAN_DAYS
+        offsets = sorted(self.rng.uniform(0, span) for _ in events)
+        for event, offset in zip(events, offsets, strict=True):
+            self.add(
+                at + days(offset), track(self.who, at + days(offset), event.name, event.properties)
+            )
+        return at + days(offsets[-1]) if offsets else at
+
+    def nurture(self, converted: datetime) -> None:
+        """After the form: maybe an end (disqualified, unsubscribed), content, the climb."""
+        chance = self.rng.random()
+        if chance < DISQUALIFY_SHARE:
+            at = converted + days(self.rng.uniform(1, 30))
+            reason = self.rng.choice(DISQUALIFY_REASONS)
+            self.end_with(at, LeadCommand("disqualify", self.user_id, reason, at))
+        elif chance < DISQUALIFY_SHARE + NEGATIVE_SHARE and self.scenario.negative_events:
+            at = converted + days(self.rng.uniform(2, 120))
+            event = self.rng.choice(self.scenario.negative_events)
+            self.end_with(at, track(self.who, at, event, {}))
+        self.read(converted)
+        self.climb(converted)
+
+    def read(self, converted: datetime) -> None:
+        """Nurture content: TOFU and MOFU events that qualify nobody, over three months."""
+        if not self.scenario.noise_events:
+            return
+        for _ in range(self.rng.choice(NURTURE_EVENTS)):
+            at = converted + days(self.rng.uniform(0.5, 90))
+            self.add(at, track(self.who, at, self.rng.choice(self.scenario.noise_events), {}))
+
+    def climb(self, converted: datetime) -> None:
+        """Stage after stage, fewer go on; the rest stop, some one step short."""
+        at, recycled = converted, False
+        for gate in self.scenario.gates:
+            at += days(1 + self.rng.expovariate(1 / 12))
+            if self.rng.random() >= gate.rate:
+                if self.rng.random() < PARTIAL_SHARE:
+                    self.qualify(gate, at, partial=True)
+                return
+            at = self.qualify(gate, at)
+            if not recycled and self.rng.random() < RECYCLE_SHARE:
+                recycled, back = True, self.recycle(at)
+                if back is None:
+                    return
+                at = self.qualify(gate, back)
+
+    def qualify(self, gate: Gate, at: datetime, *, partial: bool = False) -> datetime:
+        """A visit, then the events (and traits) that meet the gate; when the last happened."""
+        plan = plan_for(gate.condition, self.rng)
+        plan = plan.partial() if partial else plan
+        self.add(at, page(self.who, at, self.rng.choice(PATHS), None))
+        changed = self.fit(plan.traits)
+        if changed:
+            self.traits.update(changed)
+            self.add(at + SECOND, identify(self.who, at + SECOND, changed))
+        return self.emit(plan.events, at + 60 * SECOND, plan.window_days)
+
+    def recycle(self, at: datetime) -> datetime | None:
+        """Sales sends the lead back to nurture; when it comes back, if it ever does."""
+        when = at + days(self.rng.uniform(3, 21))
+        reason = self.rng.choice(RECYCLE_REASONS)
+        self.add(when, LeadCommand("recycle", self.user_id, reason, when))
+        if self.rng.random() >= REENGAGE_SHARE:
+            return None
+        return when + days(self.rng.uniform(30, 120))

@@ -1,0 +1,264 @@
+"""Qualification and scoring conditions: data, never evaluated strings.
+
+A condition is one of
+- `all: [...]`, `any: [...]`, `not: {...}`;
+- `event: NAME` seen at least `times` times, optionally `within_days` of the
+  moment evaluated and `where` its properties match;
+- `trait: NAME` or `company: NAME` compared with exactly one operator;
+- `score: total|fit|engagement` compared with a number.
+
+Conditions are evaluated at a moment `at` over `Facts`: only what had happened
+by then counts, which is what makes late and out-of-order messages qualify a
+contact at the time things really happened.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Annotated, Any, Literal, Protocol
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
+
+Scalar = str | int | float | bool
+OPERATORS = (
+    "eq",
+    "ne",
+    "in",
+    "not_in",
+    "gt",
+    "gte",
+    "lt",
+    "lte",
+    "exists",
+    "contains",
+    "starts_with",
+    "ends_with",
+)
+
+
+class _Closed(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Comparison(_Closed):
+    """Exactly one operator, compared against a value found by name."""
+
+    eq: Scalar | None = None
+    ne: Scalar | None = None
+    in_: list[Scalar] | None = Field(default=None, alias="in")
+    not_in: list[Scalar] | None = None
+    gt: float | None = None
+    gte: float | None = None
+    lt: float | None = None
+    lte: float | None = None
+    exists: bool | None = None
+    contains: str | None = None
+    starts_with: str | None = None
+    ends_with: str | None = None
+
+    @model_validator(mode="after")
+    def _one_operator(self) -> Comparison:
+        if len(self.operators()) != 1:
+            raise ValueError(f"give exactly one operator of: {', '.join(OPERATORS)}")
+        return self
+
+    def operators(self) -> list[tuple[str, Any]]:
+        fields = ("eq", "ne", "in_", "not_in", "gt", "gte", "lt", "lte")
+        fields += ("exists", "contains", "starts_with", "ends_with")
+        return [(name.rstrip("_"), getattr(self, name)) for name in fields if getattr(self, name) is not None]
+
+    def holds(self, value: Any) -> bool:
+        operator, expected = self.operators()[0]
+        if operator == "exists":
+            return (value not in (None, "")) is expected
+        return value is not None and _COMPARE[operator](value, expected)
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _ordered(test: Callable[[float, float], bool]) -> Callable[[Any, Any], bool]:
+    def compare(value: Any, expected: Any) -> bool:
+        number = _number(value)
+        return number is not None and test(number, float(expected))
+
+    return compare
+
+
+def _same(value: Any, expected: Any) -> bool:
+    if isinstance(value, str) and isinstance(expected, str):
+        return value.casefold() == expected.casefold()
+    return bool(value == expected)
+
+
+_COMPARE: dict[str, Callable[[Any, Any], bool]] = {
+    "eq": _same,
+    "ne": lambda value, expected: not _same(value, expected),
+    "in": lambda value, expected: any(_same(value, item) for item in expected),
+    "not_in": lambda value, expected: not any(_same(value, item) for item in expected),
+    "gt": _ordered(lambda a, b: a > b),
+    "gte": _ordered(lambda a, b: a >= b),
+    "lt": _ordered(lambda a, b: a < b),
+    "lte": _ordered(lambda a, b: a <= b),
+    "contains": lambda value, expected: str(expected).casefold() in str(value).casefold(),
+    "starts_with": lambda value, expected: str(value).casefold().startswith(expected.casefold()),
+    "ends_with": lambda value, expected: str(value).casefold().endswith(expected.casefold()),
+}
+
+
+class TraitIs(Comparison):
+    trait: str
+
+
+class CompanyIs(Comparison):
+    company: str
+
+
+class PropertyIs(Comparison):
+    property: str
+
+
+class ScoreIs(Comparison):
+    score: Literal["total", "fit", "engagement"]
+
+
+class EventSeen(_Closed):
+    event: str
+    times: int = Field(default=1, ge=1)
+    within_days: float | None = Field(default=None, gt=0)
+    where: list[PropertyIs] = Field(default_factory=list)
+
+
+class AllOf(_Closed):
+    all: list[Condition] = Field(min_length=1)
+
+
+class AnyOf(_Closed):
+    any: list[Condition] = Field(min_length=1)
+
+
+class NotThis(_Closed):
+    not_: Condition = Field(alias="not")
+
+
+_CONDITION_KEYS = {
+    "all": "all",
+    "any": "any",
+    "not": "not",
+    "not_": "not",
+    "event": "event",
+    "trait": "trait",
+    "company": "company",
+    "score": "score",
+}
+
+
+def _condition_tag(value: Any) -> str | None:
+    keys = value.keys() if isinstance(value, dict) else type(value).model_fields.keys()
+    return next((_CONDITION_KEYS[key] for key in keys if key in _CONDITION_KEYS), None)
+
+
+Condition = Annotated[
+    Annotated[AllOf, Tag("all")]
+    | Annotated[AnyOf, Tag("any")]
+    | Annotated[NotThis, Tag("not")]
+    | Annotated[EventSeen, Tag("event")]
+    | Annotated[TraitIs, Tag("trait")]
+    | Annotated[CompanyIs, Tag("company")]
+    | Annotated[ScoreIs, Tag("score")],
+    Discriminator(
+        _condition_tag,
+        custom_error_type="unknown_condition",
+        custom_error_message="a condition starts with one of: all, any, not, event, trait, "
+        "company, score",
+    ),
+]
+
+AllOf.model_rebuild()
+AnyOf.model_rebuild()
+NotThis.model_rebuild()
+
+
+@dataclass(frozen=True, slots=True)
+class Occurrence:
+    """One thing a contact did: an event name, when, and its properties."""
+
+    name: str
+    at: datetime
+    properties: Mapping[str, Any]
+
+
+class Facts(Protocol):
+    """What a condition may look at about one contact, as it stood at a moment."""
+
+    @property
+    def occurrences(self) -> Sequence[Occurrence]: ...
+
+    def trait(self, name: str, at: datetime) -> Any: ...
+
+    def company_trait(self, name: str, at: datetime) -> Any: ...
+
+    def score(self, kind: str, at: datetime) -> float: ...
+
+
+def holds(condition: Condition, facts: Facts, at: datetime, since: datetime | None = None) -> bool:
+    """Whether `condition` is true of `facts` at `at`, counting events from `since` on."""
+    match condition:
+        case AllOf(all=parts):
+            return all(holds(part, facts, at, since) for part in parts)
+        case AnyOf(any=parts):
+            return any(holds(part, facts, at, since) for part in parts)
+        case NotThis(not_=part):
+            return not holds(part, facts, at, since)
+        case EventSeen():
+            return _seen(condition, facts.occurrences, at, since)
+        case TraitIs(trait=name):
+            return condition.holds(facts.trait(name, at))
+        case CompanyIs(company=name):
+            return condition.holds(facts.company_trait(name, at))
+        case ScoreIs(score=kind):
+            return condition.holds(facts.score(kind, at))
+    raise TypeError(f"not a condition: {condition!r}")
+
+
+def matches(where: Sequence[PropertyIs], properties: Mapping[str, Any]) -> bool:
+    """Whether an event's properties satisfy every `where` comparison."""
+    return all(test.holds(properties.get(test.property)) for test in where)
+
+
+def _seen(
+    condition: EventSeen, occurrences: Sequence[Occurrence], at: datetime, since: datetime | None
+) -> bool:
+    start = since
+    if condition.within_days is not None:
+        window = at - timedelta(days=condition.within_days)
+        start = window if start is None else max(start, window)
+    count = sum(
+        1
+        for occurrence in occurrences
+        if occurrence.name == condition.event
+        and occurrence.at <= at
+        and (start is None or occurrence.at >= start)
+        and matches(condition.where, occurrence.properties)
+    )
+    return count >= condition.times
+
+
+def event_names(condition: Condition) -> set[str]:
+    """Every event name a condition refers to."""
+    match condition:
+        case AllOf(all=parts) | AnyOf(any=parts):
+            return set().union(*(event_names(part) for part in parts))
+        case NotThis(not_=part):
+            return event_names(part)
+        case EventSeen(event=name):
+            return {name}
+    return set()

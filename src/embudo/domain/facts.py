@@ -1,0 +1,45 @@
+"""What is known about one contact, as a condition sees it at a moment.
+
+Traits are read as they stood then: the last identify (or, for the company,
+group) message at or before the moment that carried the trait. A trait no
+message ever carried — set by an import, say — is read as it is now.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from embudo.domain.conditions import Occurrence
+from embudo.domain.scoring import Points, ScoreKind, total
+
+
+@dataclass(slots=True)
+class ContactFacts:
+    """A contact's traits, company, occurrences (in time order) and score entries."""
+
+    traits: Mapping[str, Any]
+    company: Mapping[str, Any]
+    occurrences: Sequence[Occurrence]
+    entries: list[Points] = field(default_factory=list)
+
+    def trait(self, name: str, at: datetime) -> Any:
+        return _as_of(self.occurrences, "identify", name, at, self.traits)
+
+    def company_trait(self, name: str, at: datetime) -> Any:
+        return _as_of(self.occurrences, "group", name, at, self.company)
+
+    def score(self, kind: str, at: datetime) -> float:
+        return total(self.entries, None if kind == "total" else ScoreKind(kind), at)
+
+
+def _as_of(
+    occurrences: Sequence[Occurrence], kind: str, name: str, at: datetime, now: Mapping[str, Any]
+) -> Any:
+    carriers = [item for item in occurrences if item.name == kind and name in item.properties]
+    if not carriers:
+        return now.get(name)
+    known = [item for item in carriers if item.at <= at]
+    return known[-1].properties[name] if known else None

@@ -1,0 +1,180 @@
+"""Lifecycle moves: which stage a contact should be in, and when it got there.
+
+Forward moves come from the qualification conditions: a contact moves to the
+highest funnel stage whose condition has held, dated at the earliest moment it
+held (the time of the event that completed it), so late and out-of-order
+messages move contacts at the time things happened. Stages in between are
+recorded as separate moves when each was reached at its own earlier moment;
+a stage whose condition only held after a higher one's is skipped.
+
+Backward moves are never automatic: recycle, disqualify and reopen are
+explicit commands (or `disqualify` rules) and must be allowed by
+`lifecycle.moves`. After one, only what happens from then on can qualify the
+contact again — otherwise a recycled MQL would re-qualify at once on the very
+events that qualified it before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from embudo.domain.conditions import (
+    AllOf,
+    AnyOf,
+    Condition,
+    Facts,
+    NotThis,
+    ScoreIs,
+    event_names,
+    holds,
+)
+from embudo.domain.errors import MoveNotAllowed
+from embudo.domain.spec import FunnelSpec, MoveKind, StageKind
+
+
+class MoveType(StrEnum):
+    """Why a transition happened, in the lifecycle's own words."""
+
+    ENTER = "enter"
+    QUALIFY = "qualify"
+    RECYCLE = "recycle"
+    DISQUALIFY = "disqualify"
+    REOPEN = "reopen"
+
+
+BACKWARD = frozenset({MoveType.RECYCLE, MoveType.DISQUALIFY, MoveType.REOPEN})
+"""Moves after which qualification counts only what happens next."""
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedMove:
+    from_stage: str | None
+    to_stage: str
+    move: MoveType
+    at: datetime
+    rule: str | None = None
+    reason: str | None = None
+
+
+def entry_stage(spec: FunnelSpec) -> str:
+    """Where every new contact starts: the first funnel stage."""
+    return spec.lifecycle.funnel[0].key
+
+
+def effective_rank(spec: FunnelSpec, stage: str) -> int | None:
+    """How far forward a stage counts for qualification; None where nothing moves on its own.
+
+    A nurture stage ranks just below the lowest stage contacts are recycled
+    from: a recycled MQL must qualify as an MQL again, not as a lead.
+    """
+    kind = spec.lifecycle.stage(stage).kind
+    if kind is StageKind.FUNNEL:
+        return spec.lifecycle.rank(stage)
+    recycle = spec.lifecycle.moves.get(MoveKind.RECYCLE)
+    if kind is StageKind.NURTURE and recycle is not None:
+        return min(spec.lifecycle.rank(key) for key in recycle.from_) - 1
+    return None
+
+
+def plan(
+    spec: FunnelSpec, stage: str, stage_at: datetime, since: datetime | None, facts: Facts
+) -> list[PlannedMove]:
+    """The moves the funnel definition makes for a contact now in `stage`."""
+    disqualified = _disqualification(spec, stage, stage_at, since, facts)
+    if disqualified is not None:
+        return [disqualified]
+    rank = effective_rank(spec, stage)
+    if rank is None:
+        return []
+    hits = [
+        (key, moment)
+        for key, condition in reversed(spec.qualification_order())
+        if spec.lifecycle.rank(key) > rank
+        and (moment := earliest(condition, facts, since)) is not None
+    ]
+    return _chain(stage, stage_at, _not_overtaken(hits))
+
+
+def _not_overtaken(hits: list[tuple[str, datetime]]) -> list[tuple[str, datetime]]:
+    """Drop a stage that a higher stage reached at the same moment or before it."""
+    return [
+        (key, moment)
+        for index, (key, moment) in enumerate(hits)
+        if all(moment < later for _, later in hits[index + 1 :])
+    ]
+
+
+def _chain(stage: str, stage_at: datetime, hits: Iterable[tuple[str, datetime]]) -> list[PlannedMove]:
+    """One move per stage reached, never dated before the move that came before it."""
+    moves = []
+    for key, moment in hits:
+        stage_at = max(moment, stage_at)
+        moves.append(
+            PlannedMove(stage, key, MoveType.QUALIFY, stage_at, rule=f"qualification.{key}")
+        )
+        stage = key
+    return moves
+
+
+def _disqualification(
+    spec: FunnelSpec, stage: str, stage_at: datetime, since: datetime | None, facts: Facts
+) -> PlannedMove | None:
+    move = spec.lifecycle.moves.get(MoveKind.DISQUALIFY)
+    if move is None or stage not in move.from_:
+        return None
+    for rule in spec.disqualify:
+        moment = earliest(rule.when, facts, since)
+        if moment is not None:
+            at = max(moment, stage_at)
+            rule_name = f"disqualify.{rule.name}"
+            return PlannedMove(stage, move.to, MoveType.DISQUALIFY, at, rule_name, rule.reason)
+    return None
+
+
+def earliest(condition: Condition, facts: Facts, since: datetime | None) -> datetime | None:
+    """The first moment (from `since` on) at which `condition` held, if it ever did."""
+    for moment in _moments(condition, facts, since):
+        if holds(condition, facts, moment, since):
+            return moment
+    return None
+
+
+def _moments(condition: Condition, facts: Facts, since: datetime | None) -> list[datetime]:
+    """The moments worth testing: when something the condition looks at happened.
+
+    Event counts change only when a named event happens; traits only with an
+    identify or group message; scores with any event. Windows closing can
+    only make a condition false, so no other moment needs testing.
+    """
+    names = event_names(condition) | {"identify", "group"}
+    every = _uses_score(condition)
+    after = [item for item in facts.occurrences if since is None or item.at >= since]
+    chosen = {item.at for item in after if every or item.name in names}
+    return sorted(chosen | {min(item.at for item in after)} if after else chosen)
+
+
+def _uses_score(condition: Condition) -> bool:
+    match condition:
+        case AllOf(all=parts) | AnyOf(any=parts):
+            return any(_uses_score(part) for part in parts)
+        case NotThis(not_=part):
+            return _uses_score(part)
+        case ScoreIs():
+            return True
+    return False
+
+
+def user_move(spec: FunnelSpec, kind: MoveKind, stage: str) -> str:
+    """The stage an explicit move leads to, or why the funnel definition refuses it."""
+    move = spec.lifecycle.moves.get(kind)
+    if move is None:
+        raise MoveNotAllowed(
+            f"the funnel definition has no '{kind}' move — add lifecycle.moves.{kind} to embudo.yaml"
+        )
+    if stage not in move.from_:
+        allowed = ", ".join(move.from_)
+        raise MoveNotAllowed(f"cannot {kind} a contact in stage '{stage}' (allowed from: {allowed})")
+    return move.to

@@ -1,0 +1,106 @@
+"""Segment-spec messages: the format analytics.js, segment-analytics-python,
+RudderStack and PostHog clients send, so existing tracking code works unchanged.
+
+Unknown top-level keys are kept out of the way (`extra="ignore"`): SDKs add
+fields of their own (`writeKey`, `_metadata`, `integrations`) that embudo
+does not need and must not refuse.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+
+MAX_MESSAGE_BYTES = 32 * 1024
+"""Segment's own per-message limit (32 KB); larger messages are rejected."""
+
+MessageType = Literal["identify", "track", "page", "screen", "group", "alias"]
+
+
+class Campaign(BaseModel):
+    """`context.campaign`: the UTM parameters of the touch."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    name: str | None = None
+    source: str | None = None
+    medium: str | None = None
+    term: str | None = None
+    content: str | None = None
+
+
+class Context(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    campaign: Campaign | None = None
+    traits: dict[str, Any] = Field(default_factory=dict)
+    page: dict[str, Any] = Field(default_factory=dict)
+
+
+class Message(BaseModel):
+    """One Segment message, validated; `at` is when it happened, in UTC."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
+
+    type: MessageType
+    message_id: str = Field(alias="messageId", min_length=1, max_length=200)
+    anonymous_id: str | None = Field(default=None, alias="anonymousId", max_length=200)
+    user_id: str | None = Field(default=None, alias="userId", max_length=200)
+    timestamp: AwareDatetime | None = None
+    original_timestamp: AwareDatetime | None = Field(default=None, alias="originalTimestamp")
+    event: str | None = Field(default=None, max_length=200)
+    name: str | None = Field(default=None, max_length=200)
+    properties: dict[str, Any] = Field(default_factory=dict)
+    traits: dict[str, Any] = Field(default_factory=dict)
+    group_id: str | None = Field(default=None, alias="groupId", max_length=200)
+    previous_id: str | None = Field(default=None, alias="previousId", max_length=200)
+    context: Context = Field(default_factory=Context)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _coerce_ids(cls, data: Any) -> Any:
+        """SDKs may send numeric ids; Segment treats every id as a string."""
+        if isinstance(data, dict):
+            for key in ("userId", "anonymousId", "groupId", "previousId", "messageId"):
+                if isinstance(data.get(key), int | float) and not isinstance(data[key], bool):
+                    data = {**data, key: str(data[key])}
+        return data
+
+    @model_validator(mode="after")
+    def _required_by_type(self) -> Message:
+        if not (self.user_id or self.anonymous_id):
+            raise ValueError("userId or anonymousId is required")
+        if self.type == "track" and not self.event:
+            raise ValueError("a track message needs `event`")
+        if self.type == "group" and not self.group_id:
+            raise ValueError("a group message needs `groupId`")
+        if self.type == "alias" and not (self.previous_id and self.user_id):
+            raise ValueError("an alias message needs `previousId` and `userId`")
+        return self
+
+    def occurred_at(self, received_at: datetime) -> datetime:
+        """When it happened: `timestamp`, else `originalTimestamp`, else when received."""
+        moment = self.timestamp or self.original_timestamp or received_at
+        return moment.astimezone(UTC)
+
+    @property
+    def event_name(self) -> str:
+        """The name scoring and qualification see: the track event, or the message type."""
+        if self.type == "track" and self.event:
+            return self.event
+        return "page" if self.type == "screen" else self.type
+
+    @property
+    def email(self) -> str | None:
+        """The email the message carries in its traits, normalised to lower case."""
+        value = self.traits.get("email") or self.context.traits.get("email")
+        return value.strip().lower() if isinstance(value, str) and value.strip() else None
+
+    @property
+    def properties_seen(self) -> dict[str, Any]:
+        """Properties as conditions see them; a page also exposes `context.page`'s path and url."""
+        if self.type in ("page", "screen"):
+            return {**self.context.page, **self.properties}
+        return self.properties

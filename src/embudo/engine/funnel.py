@@ -1,0 +1,323 @@
+"""The funnel engine: score ▸ qualify ▸ move, for one batch, in one transaction.
+
+For each batch of new messages: stitch them to contacts, store them as
+events, then for every contact they touched read its whole history back and
+decide — score entries for the new events, fit corrections, lifecycle moves —
+and bring the contact's cached stage and score in line with that history.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, insert, select, update
+
+from embudo.domain.lifecycle import MoveType, PlannedMove, entry_stage, plan
+from embudo.domain.messages import Message
+from embudo.domain.profile import GROUP_KEY, Profile, profile
+from embudo.domain.scoring import Points, ScoreKind, engagement_points, fit_changes, total
+from embudo.engine.history import ContactHistory, Recorded, company_traits, load
+from embudo.engine.identity import Stitcher
+from embudo.engine.touches import Touches
+from embudo.engine.workspaces import Workspace
+from embudo.store.tables import companies, contacts, events, lifecycle_transitions, score_ledger
+
+TRAIT_MESSAGES = frozenset({"identify", "group"})
+
+
+def apply_batch(
+    conn: Connection, workspace: Workspace, touches: Touches, messages: Sequence[Message], now: datetime
+) -> None:
+    """Apply new (already de-duplicated) messages to the store."""
+    ordered = sorted(messages, key=lambda message: message.occurred_at(now))
+    stitcher = Stitcher(conn, workspace.id, now)
+    contact_of = stitcher.resolve(ordered, entry_stage(workspace.spec))
+    new_ids = _store_events(conn, workspace, touches, ordered, contact_of, now)
+    _store_companies(conn, workspace.id, ordered, now)
+    decide(conn, workspace, set(contact_of.values()), new_ids, stitcher.created, now)
+
+
+def decide(
+    conn: Connection,
+    workspace: Workspace,
+    contact_ids: set[int],
+    new_event_ids: set[int],
+    created: set[int],
+    now: datetime,
+) -> None:
+    """Score, qualify and move each contact from its history; write entries, moves, caches."""
+    histories = load(conn, workspace.id, contact_ids)
+    company_ids = {h.company_id for h in histories.values() if h.company_id is not None}
+    companies_now = company_traits(conn, company_ids) if company_ids else {}
+    ledger: list[dict[str, Any]] = []
+    moves: list[dict[str, Any]] = []
+    caches: list[dict[str, Any]] = []
+    for history in histories.values():
+        history.company = companies_now.get(history.company_id or 0, {})
+        decision = _Decision(workspace, history, new_event_ids, history.id in created, now)
+        ledger += decision.ledger_rows()
+        moves += decision.transition_rows()
+        caches.append(decision.cache_row(_company_ids(conn, workspace.id, decision.profile)))
+    _write(conn, ledger, moves, caches)
+
+
+class _Decision:
+    """What the engine decides for one contact, from its history."""
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        history: ContactHistory,
+        new_event_ids: set[int],
+        created: bool,
+        now: datetime,
+    ) -> None:
+        self.workspace = workspace
+        self.history = history
+        self.now = now
+        self.profile = profile([item.occurrence for item in history.recorded])
+        self.facts = history.facts(self.profile.traits)
+        fresh = [item for item in history.recorded if item.id in new_event_ids]
+        self.entries = self._score(fresh)
+        self.moves = self._move(created)
+
+    def _score(self, fresh: list[Recorded]) -> list[tuple[Points, int | None]]:
+        spec = self.workspace.spec
+        given = self.history.given(ScoreKind.ENGAGEMENT)
+        made: list[tuple[Points, int | None]] = []
+        for item in fresh:
+            occurrence = item.occurrence
+            earned = engagement_points(
+                spec.scoring, occurrence.name, occurrence.properties, occurrence.at, given
+            )
+            for entry in earned:
+                given[entry.rule] = given.get(entry.rule, 0.0) + entry.points
+                made.append((entry, item.id))
+        made += self._fit(fresh)
+        self.history.entries += [entry for entry, _ in made]
+        return made
+
+    def _fit(self, fresh: list[Recorded]) -> list[tuple[Points, int | None]]:
+        changes = [item for item in fresh if item.occurrence.name in TRAIT_MESSAGES]
+        if not changes:
+            return []
+        latest = max(changes, key=lambda item: item.occurrence.at)
+        given = self.history.given(ScoreKind.FIT)
+        found = fit_changes(self.workspace.spec.scoring.fit, self.facts, given, latest.occurrence.at)
+        return [(entry, latest.id) for entry in found]
+
+    def _move(self, created: bool) -> list[tuple[PlannedMove, int | None]]:
+        history = self.history
+        first = history.recorded[0] if history.recorded else None
+        moves: list[PlannedMove] = []
+        if created and first is not None:
+            start = entry_stage(self.workspace.spec)
+            moves.append(PlannedMove(None, start, MoveType.ENTER, first.occurrence.at))
+        planned = plan(self.workspace.spec, history.stage, history.stage_at, history.since, self.facts)
+        return [(move, self._event_at(move.at)) for move in moves + planned]
+
+    def _event_at(self, moment: datetime) -> int | None:
+        at_moment = [item.id for item in self.history.recorded if item.occurrence.at == moment]
+        return at_moment[-1] if at_moment else None
+
+    def ledger_rows(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "workspace_id": self.workspace.id,
+                "contact_id": self.history.id,
+                "event_id": event_id,
+                "kind": entry.kind.value,
+                "rule": entry.rule,
+                "points": entry.points,
+                "half_life_days": entry.half_life_days,
+                "occurred_at": entry.occurred_at,
+                "spec_version_id": self.workspace.spec_version_id,
+                "recorded_at": self.now,
+            }
+            for entry, event_id in self.entries
+        ]
+
+    def transition_rows(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "workspace_id": self.workspace.id,
+                "contact_id": self.history.id,
+                "from_stage": move.from_stage,
+                "to_stage": move.to_stage,
+                "move": move.move.value,
+                "occurred_at": move.at,
+                "cause": "event" if move.rule is None else "rule",
+                "rule": move.rule,
+                "spec_version_id": self.workspace.spec_version_id,
+                "event_id": event_id,
+                "actor": None,
+                "reason": move.reason,
+                "recorded_at": self.now,
+            }
+            for move, event_id in self.moves
+        ]
+
+    def cache_row(self, company_of: dict[str, int]) -> dict[str, Any]:
+        history = self.history
+        last = self.moves[-1][0] if self.moves else None
+        fit = total(history.entries, ScoreKind.FIT, self.now)
+        engagement = total(history.entries, ScoreKind.ENGAGEMENT, self.now)
+        channel_id, campaign_id = _first_touch(history.recorded)
+        times = [item.occurrence.at for item in history.recorded]
+        return {
+            "cid": history.id,
+            "stage": last.to_stage if last else history.stage,
+            "stage_at": last.at if last else history.stage_at,
+            "fit_score": fit,
+            "engagement_score": engagement,
+            "score": fit + engagement,
+            "scored_at": self.now,
+            "traits": self.profile.traits,
+            "email": self.profile.email,
+            "unsubscribed": self.profile.unsubscribed,
+            "company_id": company_of.get(self.profile.group_id or "", history.company_id),
+            "channel_id": channel_id,
+            "campaign_id": campaign_id,
+            "first_seen_at": min(times, default=history.stage_at),
+            "last_seen_at": max(times, default=history.stage_at),
+        }
+
+
+def _first_touch(recorded: Sequence[Recorded]) -> tuple[int | None, int | None]:
+    """The channel and campaign of the first touch with a campaign, else of the first touch."""
+    with_campaign = [item for item in recorded if item.campaign_id is not None]
+    first = (with_campaign or list(recorded) or [None])[0]
+    return (first.channel_id, first.campaign_id) if first else (None, None)
+
+
+def _company_ids(conn: Connection, workspace_id: int, folded: Profile) -> dict[str, int]:
+    if folded.group_id is None:
+        return {}
+    found = conn.scalar(
+        select(companies.c.id).where(
+            companies.c.workspace_id == workspace_id, companies.c.group_id == folded.group_id
+        )
+    )
+    return {folded.group_id: found} if found is not None else {}
+
+
+def _store_events(
+    conn: Connection,
+    workspace: Workspace,
+    touches: Touches,
+    messages: Sequence[Message],
+    contact_of: dict[str, int],
+    now: datetime,
+) -> set[int]:
+    rows = [_event_row(conn, workspace.id, touches, message, contact_of, now) for message in messages]
+    if not rows:
+        return set()
+    statement = insert(events).returning(events.c.id, sort_by_parameter_order=True)
+    return set(conn.execute(statement, rows).scalars().all())
+
+
+def _event_row(
+    conn: Connection,
+    workspace_id: int,
+    touches: Touches,
+    message: Message,
+    contact_of: dict[str, int],
+    now: datetime,
+) -> dict[str, Any]:
+    channel_id, campaign_id = touches.of(conn, message, now)
+    return {
+        "workspace_id": workspace_id,
+        "message_id": message.message_id,
+        "type": message.type,
+        "name": message.event_name,
+        "contact_id": contact_of[message.message_id],
+        "anonymous_id": message.anonymous_id,
+        "user_id": message.user_id,
+        "occurred_at": message.occurred_at(now),
+        "received_at": now,
+        "properties": _stored_properties(message),
+        "channel_id": channel_id,
+        "campaign_id": campaign_id,
+    }
+
+
+def _stored_properties(message: Message) -> dict[str, Any]:
+    """What conditions see of a message: traits for identify and group, properties otherwise."""
+    if message.type == "identify":
+        email = message.email
+        return {**message.traits, "email": email} if email else dict(message.traits)
+    if message.type == "group":
+        return {**message.traits, GROUP_KEY: message.group_id}
+    return message.properties_seen
+
+
+def _store_companies(
+    conn: Connection, workspace_id: int, messages: Iterable[Message], now: datetime
+) -> None:
+    """Create or update the company of each group message, latest traits last."""
+    latest: dict[str, dict[str, Any]] = defaultdict(dict)
+    for message in messages:
+        if message.type == "group" and message.group_id:
+            latest[message.group_id].update(message.traits)
+    for group_id, traits in latest.items():
+        _upsert_company(conn, workspace_id, group_id, traits, now)
+
+
+def _upsert_company(
+    conn: Connection, workspace_id: int, group_id: str, traits: dict[str, Any], now: datetime
+) -> None:
+    where = (companies.c.workspace_id == workspace_id) & (companies.c.group_id == group_id)
+    found = conn.execute(select(companies.c.id, companies.c.traits).where(where)).first()
+    name = str(traits.get("name", ""))
+    if found is None:
+        row = {"workspace_id": workspace_id, "group_id": group_id, "name": name}
+        conn.execute(insert(companies).values(**row, traits=traits, created_at=now, updated_at=now))
+    else:
+        merged = {**found.traits, **traits}
+        values = {"traits": merged, "updated_at": now, "name": str(merged.get("name", ""))}
+        conn.execute(update(companies).where(companies.c.id == found.id).values(**values))
+
+
+_CACHE = (
+    update(contacts)
+    .where(contacts.c.id == bindparam("cid"))
+    .values(
+        {
+            name: bindparam(f"new_{name}")
+            for name in (
+                "stage",
+                "stage_at",
+                "fit_score",
+                "engagement_score",
+                "score",
+                "scored_at",
+                "traits",
+                "email",
+                "unsubscribed",
+                "company_id",
+                "channel_id",
+                "campaign_id",
+                "first_seen_at",
+                "last_seen_at",
+            )
+        }
+    )
+)
+
+
+def _write(
+    conn: Connection,
+    ledger: list[dict[str, Any]],
+    moves: list[dict[str, Any]],
+    caches: list[dict[str, Any]],
+) -> None:
+    if ledger:
+        conn.execute(insert(score_ledger), ledger)
+    if moves:
+        conn.execute(insert(lifecycle_transitions), moves)
+    if caches:
+        rows = [{f"new_{key}" if key != "cid" else key: value for key, value in row.items()} for row in caches]
+        conn.execute(_CACHE, rows)

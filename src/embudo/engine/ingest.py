@@ -1,0 +1,116 @@
+"""Ingestion: messages in, one transaction per batch, a summary out.
+
+Duplicates (a `messageId` already stored, or repeated in the batch) are
+skipped, which makes a replay a no-op. Rejected messages go to the dead-letter
+table in the same transaction as the batch they came with.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import islice
+
+from sqlalchemy import Connection, Engine, insert, select
+
+from embudo.domain.messages import Message
+from embudo.engine.funnel import apply_batch
+from embudo.engine.intake import Incoming, Rejection
+from embudo.engine.touches import Touches
+from embudo.engine.workspaces import Workspace, open_workspace
+from embudo.store.tables import dead_letters, events
+
+BATCH_SIZE = 1000
+
+
+@dataclass(slots=True)
+class IngestSummary:
+    accepted: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+
+    @property
+    def seen(self) -> int:
+        return self.accepted + self.duplicates + self.rejected
+
+
+def ingest(
+    engine: Engine,
+    workspace_name: str,
+    incoming: Iterable[Incoming],
+    *,
+    now: datetime,
+    batch_size: int = BATCH_SIZE,
+    progress: Callable[[int], None] | None = None,
+) -> IngestSummary:
+    """Apply every message of `incoming`, a batch at a time; report what happened."""
+    summary = IngestSummary()
+    with engine.connect() as conn:
+        workspace = open_workspace(conn, workspace_name)
+        touches = Touches(conn, workspace.id, workspace.spec)
+    for chunk in _chunks(incoming, batch_size):
+        with engine.begin() as conn:
+            _apply(conn, workspace, touches, chunk, now, summary)
+        if progress is not None:
+            progress(len(chunk))
+    return summary
+
+
+def _chunks(items: Iterable[Incoming], size: int) -> Iterator[list[Incoming]]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def _apply(
+    conn: Connection,
+    workspace: Workspace,
+    touches: Touches,
+    chunk: Sequence[Incoming],
+    now: datetime,
+    summary: IngestSummary,
+) -> None:
+    rejected = [item for item in chunk if isinstance(item, Rejection)]
+    messages = [item for item in chunk if isinstance(item, Message)]
+    fresh = _new_messages(conn, workspace.id, messages)
+    _store_rejections(conn, workspace.id, rejected, now)
+    apply_batch(conn, workspace, touches, fresh, now)
+    summary.accepted += len(fresh)
+    summary.duplicates += len(messages) - len(fresh)
+    summary.rejected += len(rejected)
+
+
+def _new_messages(conn: Connection, workspace_id: int, messages: list[Message]) -> list[Message]:
+    """The messages whose id is neither stored nor earlier in the batch."""
+    ids = {message.message_id for message in messages}
+    stored = set(
+        conn.scalars(
+            select(events.c.message_id).where(
+                events.c.workspace_id == workspace_id, events.c.message_id.in_(ids)
+            )
+        )
+    )
+    fresh: dict[str, Message] = {}
+    for message in messages:
+        if message.message_id not in stored and message.message_id not in fresh:
+            fresh[message.message_id] = message
+    return list(fresh.values())
+
+
+def _store_rejections(
+    conn: Connection, workspace_id: int, rejected: list[Rejection], now: datetime
+) -> None:
+    rows = [
+        {
+            "workspace_id": workspace_id,
+            "message_id": item.message_id,
+            "source": item.source,
+            "payload": item.payload,
+            "reason": item.reason,
+            "received_at": now,
+        }
+        for item in rejected
+    ]
+    if rows:
+        conn.execute(insert(dead_letters), rows)

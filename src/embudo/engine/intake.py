@@ -1,0 +1,70 @@
+"""Intake: raw input (JSON lines, HTTP bodies) to validated Segment messages or rejections.
+
+A rejection keeps the payload and says why, so nothing sent is ever lost: the
+engine stores it in the dead-letter table and applies the rest of the batch.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from embudo.domain.messages import MAX_MESSAGE_BYTES, Message
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """A message that could not be read, where it came from, and why."""
+
+    source: str
+    payload: str
+    reason: str
+    message_id: str | None = None
+
+
+Incoming = Message | Rejection
+
+
+def read_line(source: str, text: str) -> Iterator[Incoming]:
+    """The messages on one JSON line: a message, or a Segment `{"batch": [...]}`."""
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        yield Rejection(source, text, f"not valid JSON: {error.msg} (column {error.colno})")
+        return
+    if isinstance(document, dict) and isinstance(document.get("batch"), list):
+        for index, item in enumerate(document["batch"]):
+            yield read_payload(f"{source}[{index}]", item)
+    else:
+        yield read_payload(source, document)
+
+
+def read_payload(source: str, document: Any) -> Incoming:
+    """One message from its decoded JSON, or why it is refused."""
+    text = json.dumps(document, ensure_ascii=False, default=str)
+    if not isinstance(document, dict):
+        return Rejection(source, text, "a message must be a JSON object")
+    message_id = document.get("messageId")
+    message_id = str(message_id)[:200] if message_id is not None else None
+    size = len(text.encode())
+    if size > MAX_MESSAGE_BYTES:
+        reason = f"message is {size} bytes, over the {MAX_MESSAGE_BYTES} byte limit"
+        return Rejection(source, text, reason, message_id)
+    try:
+        return Message.model_validate(document)
+    except ValidationError as error:
+        return Rejection(source, text, _reason(error), message_id)
+
+
+def _reason(error: ValidationError) -> str:
+    """Every problem of a message, as `field: what is wrong`."""
+    parts = []
+    for problem in error.errors(include_url=False):
+        field = ".".join(str(part) for part in problem["loc"])
+        message = problem["msg"].removeprefix("Value error, ")
+        parts.append(f"{field}: {message}" if field else message)
+    return "; ".join(parts)

@@ -1,0 +1,80 @@
+"""Set-based rescoring: bring every contact's cached score to what the ledger says now.
+
+Engagement points decay with time, so a score cached at ingestion grows stale.
+One UPDATE per score kind recomputes the caches from the ledger in the
+database — no row is read into Python:
+    engagement = Σ points × 0.5 ^ (age_days / half_life_days)   (entries up to now)
+    fit        = Σ points
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    Connection,
+    ColumnElement,
+    Float,
+    and_,
+    case,
+    cast,
+    extract,
+    func,
+    literal,
+    select,
+    update,
+)
+
+from embudo.store.tables import contacts, score_ledger
+from embudo.store.types import UtcDateTime
+
+
+def rescore(conn: Connection, workspace_id: int, now: datetime) -> int:
+    """Recompute all cached scores of a workspace as of `now`; returns contacts updated."""
+    moment = literal(now, UtcDateTime)
+    engagement = _sum(conn, "engagement", _decayed(conn, moment), moment)
+    fit = _sum(conn, "fit", score_ledger.c.points, moment)
+    result = conn.execute(
+        update(contacts)
+        .where(contacts.c.workspace_id == workspace_id)
+        .values(
+            engagement_score=engagement,
+            fit_score=fit,
+            score=engagement + fit,
+            scored_at=moment,
+        )
+    )
+    return int(result.rowcount)
+
+
+def _sum(
+    conn: Connection, kind: str, value: ColumnElement[float], moment: ColumnElement[datetime]
+) -> ColumnElement[float]:
+    return (
+        select(func.coalesce(func.sum(value), 0.0))
+        .where(
+            and_(
+                score_ledger.c.contact_id == contacts.c.id,
+                score_ledger.c.kind == kind,
+                score_ledger.c.occurred_at <= moment,
+            )
+        )
+        .scalar_subquery()
+    )
+
+
+def _decayed(conn: Connection, moment: ColumnElement[datetime]) -> ColumnElement[float]:
+    age = _days_between(conn, score_ledger.c.occurred_at, moment)
+    half_life = score_ledger.c.half_life_days
+    return case(
+        (half_life.is_(None), score_ledger.c.points),
+        else_=score_ledger.c.points * func.power(0.5, age / half_life),
+    )
+
+
+def _days_between(
+    conn: Connection, start: ColumnElement[datetime], end: ColumnElement[datetime]
+) -> ColumnElement[float]:
+    if conn.dialect.name == "sqlite":
+        return cast(func.julianday(end) - func.julianday(start), Float)
+    return cast(extract("epoch", end - start), Float) / 86_400.0

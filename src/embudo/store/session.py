@@ -1,0 +1,68 @@
+"""Connecting to the store: one SQLAlchemy engine per database URL.
+
+SQLite runs in WAL mode with foreign keys on, and gets the math functions the
+set-based rescoring needs (`power`), which not every SQLite build has. Its
+transactions are SQLAlchemy's, not the sqlite3 module's: the module would begin
+only at the first write and autocommit DDL, so a read-then-write could lose an
+update, a failed migration would stay half done and SAVEPOINTs would misbehave.
+PostgreSQL goes through psycopg 3 (also for a bare `postgresql://` URL) and
+gives up connecting after a few seconds instead of hanging a command.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from sqlalchemy import URL, Connection, Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+from embudo.domain.errors import DatabaseNotReady
+
+POSTGRES_CONNECT_TIMEOUT_SECONDS = 10
+
+
+def connect(url: str) -> Engine:
+    """An engine for `url`; SQLite gets its pragmas and functions on every connection."""
+    parsed = _parse(url)
+    if parsed.get_backend_name() == "sqlite":
+        engine = create_engine(parsed)
+        event.listen(engine, "connect", _prepare_sqlite)
+        event.listen(engine, "begin", _begin_sqlite)
+        return engine
+    return create_engine(parsed, pool_pre_ping=True, connect_args=_postgres_args(parsed))
+
+
+def _parse(url: str) -> URL:
+    """`url` parsed, with a clear error for a malformed URL or an unknown database kind."""
+    try:
+        parsed = make_url(url)
+        if parsed.drivername == "postgresql":
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        parsed.get_dialect().import_dbapi()
+    except (ArgumentError, NoSuchModuleError, ImportError, ValueError) as error:
+        raise DatabaseNotReady(
+            f"the database URL {url!r} is not valid: {error} — check --db or EMBUDO_DATABASE_URL"
+        ) from error
+    return parsed
+
+
+def _postgres_args(url: URL) -> dict[str, Any]:
+    if "connect_timeout" in url.query:
+        return {}
+    return {"connect_timeout": POSTGRES_CONNECT_TIMEOUT_SECONDS}
+
+
+def _prepare_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None
+    dbapi_connection.create_function("power", 2, math.pow, deterministic=True)
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _begin_sqlite(connection: Connection) -> None:
+    connection.exec_driver_sql("BEGIN")

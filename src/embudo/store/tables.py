@@ -1,0 +1,304 @@
+"""The schema: SQLAlchemy Core tables, every row belonging to a workspace.
+
+History tables (`events`, `score_ledger`, `lifecycle_transitions`, `outbox`,
+`dead_letters`) are append-only. `contacts.stage`, `contacts.score` and its
+parts are caches the engine keeps equal to what the history says.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from embudo.store.types import Document, Id, Money, UtcDateTime
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+def _id() -> Column[int]:
+    return Column("id", Id, primary_key=True, autoincrement=True)
+
+
+def _workspace() -> Column[int]:
+    return Column("workspace_id", Id, ForeignKey("workspaces.id"), nullable=False)
+
+
+workspaces = Table(
+    "workspaces",
+    metadata,
+    _id(),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("timezone", String(64), nullable=False, default="UTC"),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+spec_versions = Table(
+    "spec_versions",
+    metadata,
+    _id(),
+    _workspace(),
+    Column("version", Integer, nullable=False),
+    Column("document", Document, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("checksum", String(64), nullable=False),
+    Column("applied_at", UtcDateTime, nullable=False),
+    Column("applied_by", String(200), nullable=True),
+    UniqueConstraint("workspace_id", "version"),
+)
+
+users = Table(
+    "users",
+    metadata,
+    _id(),
+    _workspace(),
+    Column("email", String(320), nullable=False),
+    Column("name", String(200), nullable=False, default=""),
+    Column("team", String(20), nullable=False, default="sales"),
+    Column("role", String(20), nullable=False, default="member"),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    UniqueConstraint("workspace_id", "email"),
+)
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    _id(),
+    _workspace(),
+    Column("name", String(200), nullable=False),
+    Column("key_hash", String(128), nullable=False, unique=True),
+    Column("role", String(20), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("revoked_at", UtcDateTime, nullable=True),
+)
+
+companies = Table(
+    "companies",
+    metadata,
+    _id(),
+    _workspace(),
+    Column("group_id", String(200), nullable=False),
+    Column("name", String(300), nullable=False, default=""),
+    Column("traits", Document, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    UniqueConstraint("workspace_id", "group_id"),
+)
+
+channels = Table(
+    "channels",
+    metadata,
+    _id(),
+    _workspace(),
+    Column("key", String(64), nullable=False),
+    Column("label", String(200), nullable=False, default=""),
+    UniqueConstraint("workspace_id", "key"),
+)
+
+campaigns = Table(
+    "campaigns",
+    metadata,
+    _id(),
+    _workspace(),
+    Column("channel_id", Id, ForeignKey("channels.id"), nullable=False),
+    Column("name", String(300), nullable=False),
+    Column("source", String(200), nullable=True),
+    Column("medium", String(200), nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    UniqueConstraint("workspace_id", "name"),
+)
+
+campaign_costs = Table(
+    "campaign_costs",
+    metadata,
+    _id(),
+    _workspace(),
+    Column("campaign_id", Id, ForeignKey("campaigns.id"), nullable=False),
+    Column("period_start", Date, nullable=False),
+    Column("period_end", Date, nullable=False),
+    Column("amount", Money, nullable=False),
+    Column("currency", String(3), nullable=False),
+    UniqueConstraint("campaign_id", "period_start"),
+)
+
+contacts = Table(
+    "contacts",
+    metadata,
+    _id(),
+    _workspace(),
+    Column("email", String(320), nullable=True),
+    Column("traits", Document, nullable=False),
+    Column("company_id", Id, ForeignKey("companies.id"), nullable=True),
+    Column("owner_id", Id, ForeignKey("users.id"), nullable=True),
+    Column("channel_id", Id, ForeignKey("channels.id"), nullable=True),
+    Column("campaign_id", Id, ForeignKey("campaigns.id"), nullable=True),
+    Column("stage", String(64), nullable=False),
+    Column("stage_at", UtcDateTime, nullable=False),
+    Column("fit_score", Float, nullable=False, default=0.0),
+    Column("engagement_score", Float, nullable=False, default=0.0),
+    Column("score", Float, nullable=False, default=0.0),
+    Column("scored_at", UtcDateTime, nullable=False),
+    Column("unsubscribed", Boolean, nullable=False, default=False),
+    Column("merged_into_id", Id, ForeignKey("contacts.id"), nullable=True),
+    Column("first_seen_at", UtcDateTime, nullable=False),
+    Column("last_seen_at", UtcDateTime, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index("ix_contacts_workspace_stage", "workspace_id", "stage"),
+    Index("ix_contacts_workspace_email", "workspace_id", "email"),
+)
+
+identities = Table(
+    "identities",
+    metadata,
+    _id(),
+    _workspace(),
+    Column("kind", String(16), nullable=False),
+    Column("value", String(320), nullable=False),
+    Column("contact_id", Id, ForeignKey("contacts.id"), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    UniqueConstraint("workspace_id", "kind", "value"),
+    Index("ix_identities_contact", "contact_id"),
+)
+
+events = Table(
+    "events",
+    metadata,
+    _id(),
+    _workspace(),
+    Column("message_id", String(200), nullable=False),
+    Column("type", String(16), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("contact_id", Id, ForeignKey("contacts.id"), nullable=False),
+    Column("anonymous_id", String(200), nullable=True),
+    Column("user_id", String(200), nullable=True),
+    Column("occurred_at", UtcDateTime, nullable=False),
+    Column("received_at", UtcDateTime, nullable=False),
+    Column("properties", Document, nullable=False),
+    Column("channel_id", Id, ForeignKey("channels.id"), nullable=True),
+    Column("campaign_id", Id, ForeignKey("campaigns.id"), nullable=True),
+    UniqueConstraint("workspace_id", "message_id"),
+    Index("ix_events_contact_occurred", "contact_id", "occurred_at"),
+)
+
+score_ledger = Table(
+    "score_ledger",
+    metadata,
+    _id(),
+    _workspace(),
+    Column("contact_id", Id, ForeignKey("contacts.id"), nullable=False),
+    Column("event_id", Id, ForeignKey("events.id"), nullable=True),
+    Column("kind", String(16), nullable=False),
+    Column("rule", String(64), nullable=False),
+    Column("points", Float, nullable=False),
+    Column("half_life_days", Float, nullable=True),
+    Column("occurred_at", UtcDateTime, nullable=False),
+    Column("spec_version_id", Id, ForeignKey("spec_versions.id"), nullable=True),
+    Column("recorded_at", UtcDateTime, nullable=False),
+    Index("ix_score_ledger_contact", "contact_id", "occurred_at"),
+)
+
+lifecycle_transitions = Table(
+    "lifecycle_transitions",
+    metadata,
+    _id(),
+    _workspace(),
+    Column("contact_id", Id, ForeignKey("contacts.id"), nullable=False),
+    Column("from_stage", String(64), nullable=True),
+    Column("to_stage", String(64), nullable=False),
+    Column("move", String(16), nullable=False),
+    Column("occurred_at", UtcDateTime, nullable=False),
+    Column("cause", String(16), nullable=False),
+    Column("rule", String(100), nullable=True),
+    Column("spec_version_id", Id, ForeignKey("spec_versions.id"), nullable=True),
+    Column("event_id", Id, ForeignKey("events.id"), nullable=True),
+    Column("actor", String(320), nullable=True),
+    Column("reason", String(200), nullable=True),
+    Column("recorded_at", UtcDateTime, nullable=False),
+    Index("ix_lifecycle_transitions_contact", "contact_id", "id"),
+    Index("ix_lifecycle_transitions_workspace_occurred", "workspace_id", "occurred_at"),
+)
+
+lists = Table(
+    "lists",
+    metadata,
+    _id(),
+    _workspace(),
+    Column("key", String(64), nullable=False),
+    Column("label", String(200), nullable=False, default=""),
+    Column("marketing", Boolean, nullable=False, default=True),
+    UniqueConstraint("workspace_id", "key"),
+)
+
+list_memberships = Table(
+    "list_memberships",
+    metadata,
+    _id(),
+    _workspace(),
+    Column("list_id", Id, ForeignKey("lists.id"), nullable=False),
+    Column("contact_id", Id, ForeignKey("contacts.id"), nullable=False),
+    Column("added_at", UtcDateTime, nullable=False),
+    Column("removed_at", UtcDateTime, nullable=True),
+    Column("cause", String(200), nullable=True),
+    Index("ix_list_memberships_contact", "contact_id"),
+)
+
+tasks = Table(
+    "tasks",
+    metadata,
+    _id(),
+    _workspace(),
+    Column("contact_id", Id, ForeignKey("contacts.id"), nullable=True),
+    Column("owner_id", Id, ForeignKey("users.id"), nullable=True),
+    Column("kind", String(16), nullable=False),
+    Column("title", String(300), nullable=False),
+    Column("due_at", UtcDateTime, nullable=True),
+    Column("completed_at", UtcDateTime, nullable=True),
+    Column("outcome", String(200), nullable=True),
+    Column("cause", String(200), nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+outbox = Table(
+    "outbox",
+    metadata,
+    _id(),
+    _workspace(),
+    Column("topic", String(100), nullable=False),
+    Column("payload", Document, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", UtcDateTime, nullable=True),
+    Column("delivered_at", UtcDateTime, nullable=True),
+)
+
+dead_letters = Table(
+    "dead_letters",
+    metadata,
+    _id(),
+    _workspace(),
+    Column("message_id", String(200), nullable=True),
+    Column("source", String(500), nullable=True),
+    Column("payload", Text, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("received_at", UtcDateTime, nullable=False),
+)
