@@ -21,5 +21,11 @@ class Settings(BaseSettings):
 
 def load_settings(database_url: str | None = None, workspace: str | None = None) -> Settings:
     """Settings from the environment, overridden by the options given on the command line."""
-    overrides = {"database_url": database_url, "workspace": workspace}
-    return Settings(**{key: value for key, value in overrides.items() if value is not None})
+    settings = Settings()
+    return settings.model_copy(
+        update={
+            key: value
+            for key, value in (("database_url", database_url), ("workspace", workspace))
+            if value is not None
+        }
+    )

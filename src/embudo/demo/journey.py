@@ -9,13 +9,14 @@ recycled leads sometimes come back, some contacts unsubscribe).
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime, timedelta
 from random import Random
 from typing import Any
 
 from embudo.demo.persona import fitted, person, satisfy
-from embudo.demo.plans import Plan, PlannedEvent, plan_for
-from embudo.demo.scenario import DIRECT_CONVERSION, Gate, Scenario
+from embudo.demo.plans import Plan, PlannedEvent, plan_for, properties_for
+from embudo.demo.scenario import DIRECT_CONVERSION, PAGE, Gate, Scenario
 from embudo.demo.steps import (
     DISQUALIFY_REASONS,
     RECYCLE_REASONS,
@@ -28,18 +29,22 @@ from embudo.demo.steps import (
     page,
     track,
 )
-from embudo.domain.conditions import TraitIs
+from embudo.domain.conditions import TraitIs, matches
 
 PATHS = ("/", "/blog", "/blog/how-to-choose", "/about", "/pricing", "/contact", "/resources")
 RETURN_SHARE = 0.3
+JOB_SEEKER_SHARE = 0.03
 UNFIT_SHARE = 0.03
 DISQUALIFY_SHARE = 0.05
-NEGATIVE_SHARE = 0.06
+UNSUBSCRIBE_SHARE = 0.06
 PARTIAL_SHARE = 0.5
 RECYCLE_SHARE = 0.2
 REENGAGE_SHARE = 0.4
 NURTURE_EVENTS = (0, 1, 1, 2, 2, 3, 5)
 STAGE_SPAN_DAYS = 10.0
+SCORE_MARGIN = 1.3
+"""Engagement earns this much more than a score threshold, to outlast decay."""
+MAX_BOOSTS = 40
 SECOND = timedelta(seconds=1)
 
 Timed = tuple[datetime, Step]
@@ -68,6 +73,7 @@ class Journey:
         self.who = Who(f"anon-{scenario.seed}-{number}")
         self.user_id = f"user-{scenario.seed}-{number}"
         self.traits: dict[str, Any] = {}
+        self.given: Counter[str] = Counter()
         self.steps: list[Timed] = []
         self.stop = scenario.end
 
@@ -87,6 +93,9 @@ class Journey:
         while len(ends) < 3 and self.rng.random() < RETURN_SHARE:
             at += days(self.rng.expovariate(1 / 6))
             ends.append(self.visit(at, None))
+        if self.scenario.job_pages and self.rng.random() < JOB_SEEKER_SHARE:
+            where = self.rng.choice(self.scenario.job_pages)
+            ends[-1] = self.act(ends[-1], PlannedEvent(PAGE, properties_for(where, self.rng)))
         return ends
 
     def visit(self, at: datetime, campaign: Campaign | None) -> datetime:
@@ -97,69 +106,86 @@ class Journey:
             at += timedelta(seconds=self.rng.uniform(15, 240))
         return at
 
+    def act(self, at: datetime, event: PlannedEvent) -> datetime:
+        """A planned event as its message (a page view, an identify or a track); `at` + 1 s."""
+        properties = event.properties
+        if event.name == PAGE:
+            path = str(properties.get("path", self.rng.choice(PATHS)))
+            self.add(at, page(self.who, at, path, None, properties))
+        elif event.name == "identify":
+            self.add(at, identify(self.who, at, dict(properties)))
+        else:
+            self.add(at, track(self.who, at, event.name, properties))
+        return at + SECOND
+
     def convert(self, at: datetime) -> None:
         """The form: identify (anonymous id and user id together), the company, the event."""
         self.who = Who(self.who.anonymous_id, self.user_id)
         entry = plan_for(self.scenario.entry, self.rng) if self.scenario.entry else Plan()
-        self.traits = self.profile()
+        unfit = bool(self.scenario.unfit) and self.rng.random() < UNFIT_SHARE
+        self.traits = self.profile(unfit=unfit)
         self.traits.update(self.fit(entry.traits))
         self.add(at, identify(self.who, at, dict(self.traits)))
         if self.scenario.companies:
             self.add(at + SECOND, self.company(at + SECOND))
-        form = entry.events or [PlannedEvent(self.scenario.form_event, {})]
-        self.emit(form, at + 2 * SECOND, window=1 / 24)
-        self.nurture(at)
+        form = self.scenario.form_event
+        fallback = [PlannedEvent(form, {})] if form else []
+        self.emit(entry.events or fallback, at + 2 * SECOND, window=1 / 24)
+        self.nurture(at, unfit=unfit)
 
-    def profile(self) -> dict[str, Any]:
-        """Name, email, country and fit traits; a few contacts match a disqualify rule."""
+    def profile(self, *, unfit: bool) -> dict[str, Any]:
+        """Name, email, country and fit traits; only `unfit` contacts meet a disqualify rule."""
         traits = fitted(self.scenario.fit_traits, self.rng, person(self.rng, self.number))
-        if self.scenario.unfit and self.rng.random() < UNFIT_SHARE:
-            rule = plan_for(self.rng.choice(self.scenario.unfit), self.rng)
-            traits.update(
-                {
-                    test.trait: satisfy(test.trait, test, traits, meets=True, rng=self.rng)
-                    for test in rule.traits
-                }
-            )
+        if unfit:
+            tests = plan_for(self.rng.choice(self.scenario.unfit), self.rng).traits
+            traits.update({test.trait: self.value(test, traits, meets=True) for test in tests})
+        else:
+            tests = [t for t in self.scenario.unfit_tests if t.holds(traits.get(t.trait))]
+            traits.update({test.trait: self.value(test, traits, meets=False) for test in tests})
         return {name: value for name, value in traits.items() if value is not None}
+
+    def value(self, test: TraitIs, traits: dict[str, Any], *, meets: bool) -> Any:
+        return satisfy(test.trait, test, traits, meets=meets, rng=self.rng)
 
     def fit(self, tests: list[TraitIs]) -> dict[str, Any]:
         """Trait values that make `tests` hold, for the tests that do not hold yet."""
         missing = [test for test in tests if not test.holds(self.traits.get(test.trait))]
-        return {
-            test.trait: satisfy(test.trait, test, self.traits, meets=True, rng=self.rng)
-            for test in missing
-        }
+        return {test.trait: self.value(test, self.traits, meets=True) for test in missing}
 
     def company(self, at: datetime) -> Step:
         """The contact's company, drawn from a pool; a company's traits never change."""
         number = self.rng.randrange(self.scenario.companies)
         rng = Random(f"{self.scenario.seed}:company:{number}")
-        name = {"name": f"Empresa {number}"}
-        traits = fitted(self.scenario.fit_company, rng, name)
+        traits = fitted(self.scenario.fit_company, rng, {"name": f"Empresa {number}"})
         return group(self.who, at, f"company-{self.scenario.seed}-{number}", traits)
 
     def emit(self, events: list[PlannedEvent], at: datetime, window: float | None) -> datetime:
-        """Track `events` in order, spread within the window; the time of the last one."""
+        """Send `events` in order, spread within the window; the time of the last one."""
         span = min(STAGE_SPAN_DAYS, 0.8 * window) if window else STAGE_SPAN_DAYS
         offsets = sorted(self.rng.uniform(0, span) for _ in events)
         for event, offset in zip(events, offsets, strict=True):
-            self.add(
-                at + days(offset), track(self.who, at + days(offset), event.name, event.properties)
-            )
+            self.act(at + days(offset), event)
         return at + days(offsets[-1]) if offsets else at
 
-    def nurture(self, converted: datetime) -> None:
-        """After the form: maybe an end (disqualified, unsubscribed), content, the climb."""
+    def nurture(self, converted: datetime, *, unfit: bool) -> None:
+        """After the form: maybe an end (disqualified, unsubscribed), content, the climb.
+
+        A contact that meets a disqualify rule is set aside by the engine at once, so
+        sales neither disqualifies nor recycles it: it only reads.
+        """
+        if unfit:
+            self.read(converted)
+            return
         chance = self.rng.random()
         if chance < DISQUALIFY_SHARE:
             at = converted + days(self.rng.uniform(1, 30))
             reason = self.rng.choice(DISQUALIFY_REASONS)
             self.end_with(at, LeadCommand("disqualify", self.user_id, reason, at))
-        elif chance < DISQUALIFY_SHARE + NEGATIVE_SHARE and self.scenario.negative_events:
+        elif chance < DISQUALIFY_SHARE + UNSUBSCRIBE_SHARE and self.scenario.unsubscribes:
             at = converted + days(self.rng.uniform(2, 120))
-            event = self.rng.choice(self.scenario.negative_events)
-            self.end_with(at, track(self.who, at, event, {}))
+            rule = self.rng.choice(self.scenario.unsubscribes)
+            properties = properties_for(rule.where, self.rng)
+            self.end_with(at, track(self.who, at, rule.event, properties))
         self.read(converted)
         self.climb(converted)
 
@@ -188,7 +214,7 @@ class Journey:
                 at = self.qualify(gate, back)
 
     def qualify(self, gate: Gate, at: datetime, *, partial: bool = False) -> datetime:
-        """A visit, then the events (and traits) that meet the gate; when the last happened."""
+        """A visit, then what meets the gate (traits, engagement, events); when it ended."""
         plan = plan_for(gate.condition, self.rng)
         plan = plan.partial() if partial else plan
         self.add(at, page(self.who, at, self.rng.choice(PATHS), None))
@@ -196,7 +222,32 @@ class Journey:
         if changed:
             self.traits.update(changed)
             self.add(at + SECOND, identify(self.who, at + SECOND, changed))
-        return self.emit(plan.events, at + 60 * SECOND, plan.window_days)
+        return self.emit(self.boosted(plan), at + 60 * SECOND, plan.window_days)
+
+    def boosted(self, plan: Plan) -> list[PlannedEvent]:
+        """The plan's events, preceded by engagement earning what its score threshold asks."""
+        earned = sum(self.earn(event) for event in plan.events)
+        boosts: list[PlannedEvent] = []
+        for _ in range(MAX_BOOSTS if plan.score and self.scenario.boosters else 0):
+            if earned >= SCORE_MARGIN * plan.score:
+                break
+            rule = self.rng.choice(self.scenario.boosters)
+            event = PlannedEvent(rule.event, properties_for(rule.where, self.rng))
+            points = self.earn(event)
+            boosts += [event] if points > 0 else []
+            earned += points
+        return boosts + plan.events
+
+    def earn(self, event: PlannedEvent) -> float:
+        """Points an event earns by the engagement rules, within each rule's lifetime cap."""
+        points = 0.0
+        for rule in self.scenario.engagement.get(event.name, ()):
+            if matches(rule.where, event.properties):
+                room = rule.points if rule.cap is None else rule.cap - self.given[rule.name]
+                gained = max(0, min(rule.points, room))
+                self.given[rule.name] += gained
+                points += gained
+        return points
 
     def recycle(self, at: datetime) -> datetime | None:
         """Sales sends the lead back to nurture; when it comes back, if it ever does."""

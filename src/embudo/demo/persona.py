@@ -55,6 +55,13 @@ def _filler(rng: Random) -> str:
     return rng.choice(WORDS)
 
 
+def _prefixed(prefix: str, rng: Random) -> str:
+    """`prefix` and a word; a path prefix (`/careers`) gets a path below it."""
+    return (
+        f"{prefix.rstrip('/')}/{_filler(rng)}" if prefix.startswith("/") else prefix + _filler(rng)
+    )
+
+
 def _step(expected: Any, rng: Random) -> float:
     return float(rng.randint(1, max(1, int(abs(float(expected))))))
 
@@ -81,7 +88,7 @@ _MAKERS: dict[str, Maker] = {
     "lte": lambda x, meets, rng: _below(x, False, rng) if meets else _above(x, True, rng),
     "exists": lambda x, meets, rng: _filler(rng) if meets is x else None,
     "contains": lambda x, meets, rng: f"{_filler(rng)} {x}" if meets else _other(x, rng),
-    "starts_with": lambda x, meets, rng: f"{x}{_filler(rng)}" if meets else _other(x, rng),
+    "starts_with": lambda x, meets, rng: _prefixed(x, rng) if meets else _other(x, rng),
     "ends_with": lambda x, meets, rng: f"{_filler(rng)}{x}" if meets else _other(x, rng),
 }
 
@@ -126,12 +133,14 @@ def fitted(
     """`traits` plus one value per trait a fit rule names, meeting its rule half the time.
 
     A trait that already meets (or misses) as drawn keeps its value, so a country
-    stays a real country code when the rule asks for one.
+    stays a real country code when the rule asks for one. A miss is a value too
+    (a job title that is not the one wanted), since forms ask every contact.
     """
     fitted_traits = dict(traits)
     for name, comparisons in rules.items():
         comparison, meets = rng.choice(comparisons), rng.random() < 0.5
-        if comparison.holds(fitted_traits.get(name)) is not meets:
+        current = fitted_traits.get(name)
+        if current is None or comparison.holds(current) is not meets:
             fitted_traits[name] = satisfy(name, comparison, fitted_traits, meets=meets, rng=rng)
     return {name: value for name, value in fitted_traits.items() if value is not None}
 

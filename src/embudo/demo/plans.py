@@ -25,6 +25,7 @@ from embudo.domain.conditions import (
     EventSeen,
     NotThis,
     PropertyIs,
+    ScoreIs,
     TraitIs,
     matches,
 )
@@ -46,10 +47,12 @@ class Plan:
     traits: list[TraitIs] = field(default_factory=list)
     window_days: float | None = None
     """The tightest `within_days`: all events must fall inside it to count together."""
+    score: float = 0.0
+    """The highest score threshold met on the way: engagement must earn at least this."""
 
     def partial(self) -> Plan:
         """The plan without its last event: engagement that stops one step short."""
-        return Plan(self.events[:-1], self.traits, self.window_days)
+        return Plan(self.events[:-1], self.traits, self.window_days, self.score)
 
 
 def plan_for(condition: Condition, rng: Random) -> Plan:
@@ -70,6 +73,16 @@ def _walk(condition: Condition, rng: Random, plan: Plan) -> None:
             _add_event(condition, rng, plan)
         case TraitIs():
             plan.traits.append(condition)
+        case ScoreIs():
+            plan.score = max(plan.score, _threshold(condition))
+
+
+def _threshold(condition: ScoreIs) -> float:
+    """The score a `gte`/`gt`/`eq` comparison asks for; none for an upper bound or fit,
+    which events cannot raise."""
+    operator, expected = condition.operators()[0]
+    asks = condition.score != "fit" and operator in ("gte", "gt", "eq")
+    return float(expected) if asks else 0.0
 
 
 def _add_event(condition: EventSeen, rng: Random, plan: Plan) -> None:
@@ -90,6 +103,16 @@ def properties_for(where: list[PropertyIs], rng: Random) -> dict[str, Any]:
         if test.property not in properties or matches(same, candidate):
             properties = candidate
     return {name: value for name, value in properties.items() if value is not None}
+
+
+def trait_tests(condition: Condition) -> Iterator[TraitIs]:
+    """Trait comparisons that make `condition` hold, in every branch, outside any `not`."""
+    match condition:
+        case AllOf(all=parts) | AnyOf(any=parts):
+            for part in parts:
+                yield from trait_tests(part)
+        case TraitIs():
+            yield condition
 
 
 def comparisons(condition: Condition) -> Iterator[TraitIs | CompanyIs]:

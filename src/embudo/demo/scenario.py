@@ -1,8 +1,9 @@
 """The business being simulated, read once from the spec: its traffic and its funnel.
 
 Everything generic lives here: which UTM values put a visit in each channel,
-which events a form sends, which stages a contact climbs and how often, which
-events are noise, negative or qualifying. Journeys then only draw from it.
+which event a form sends, which stages a contact climbs and how often, which
+events are noise, negative, qualifying or only earn points. Journeys then only
+draw from it.
 """
 
 from __future__ import annotations
@@ -12,13 +13,21 @@ from datetime import datetime
 from itertools import accumulate
 from random import Random
 
-from embudo.demo.plans import by_name, comparisons
+from embudo.demo.plans import by_name, comparisons, trait_tests
 from embudo.demo.steps import Campaign
-from embudo.domain.conditions import CompanyIs, Comparison, Condition, TraitIs, event_names
-from embudo.domain.spec import Channel, FunnelSpec, Section
+from embudo.domain.channels import channel_of
+from embudo.domain.conditions import (
+    CompanyIs,
+    Comparison,
+    Condition,
+    PropertyIs,
+    TraitIs,
+    event_names,
+)
+from embudo.domain.messages import Campaign as Touch
+from embudo.domain.spec import Channel, EngagementRule, FunnelSpec, LifecycleStage, Section
 
-BUILTIN_EVENTS = frozenset({"form_submitted"})
-"""Sent as the form's event only when the spec declares no event a form could send."""
+PAGE = "page"
 FORM_WORDS = ("form", "signup", "sign_up", "subscri", "download", "request", "regist", "contact")
 DIRECT_SHARE = 0.2
 DIRECT_CONVERSION = 0.18
@@ -28,7 +37,7 @@ COMPANY_SIZE = 4
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """A channel as traffic: how much it brings, how well it converts, which UTM marks it."""
+    """A channel as traffic: how well it converts and which UTM values put a visit in it."""
 
     channel: str
     conversion: float
@@ -55,15 +64,21 @@ class Scenario:
     seed: int
     end: datetime
     companies: int
+    """Size of the company pool; 0 when no rule looks at companies (no group messages)."""
     sources: tuple[Source | None, ...]
     """Each visit's source; None is a direct visit (no campaign)."""
     cumulative: tuple[float, ...]
     entry: Condition | None
     gates: tuple[Gate, ...]
-    form_event: str
+    form_event: str | None
     noise_events: tuple[str, ...]
-    negative_events: tuple[str, ...]
+    unsubscribes: tuple[EngagementRule, ...]
+    job_pages: tuple[list[PropertyIs], ...]
+    boosters: tuple[EngagementRule, ...]
+    engagement: dict[str, tuple[EngagementRule, ...]]
+    """Positive engagement rules by event: what a contact's events earn."""
     unfit: tuple[Condition, ...]
+    unfit_tests: tuple[TraitIs, ...]
     fit_traits: dict[str, tuple[Comparison, ...]]
     fit_company: dict[str, tuple[Comparison, ...]]
 
@@ -76,6 +91,7 @@ def cast(spec: FunnelSpec, rng: Random, *, seed: int, contacts: int, end: dateti
     sources, weights = _sources(spec, rng)
     fit = [found for rule in spec.scoring.fit for found in comparisons(rule.when)]
     company = [found for condition in _all_conditions(spec) for found in comparisons(condition)]
+    unfit = tuple(rule.when for rule in spec.disqualify)
     return Scenario(
         seed=seed,
         end=end,
@@ -86,8 +102,12 @@ def cast(spec: FunnelSpec, rng: Random, *, seed: int, contacts: int, end: dateti
         gates=_gates(spec),
         form_event=_form_event(spec),
         noise_events=_noise_events(spec),
-        negative_events=_negative_events(spec),
-        unfit=tuple(rule.when for rule in spec.disqualify),
+        unsubscribes=tuple(r for r in _negative(spec) if r.event in spec.events),
+        job_pages=tuple(rule.where for rule in _negative(spec) if rule.event == PAGE),
+        boosters=_boosters(spec),
+        engagement=_engagement(spec),
+        unfit=unfit,
+        unfit_tests=tuple(test for condition in unfit for test in trait_tests(condition)),
         fit_traits=by_name(fit, TraitIs),
         fit_company=by_name(company, CompanyIs),
     )
@@ -108,41 +128,39 @@ def _sources(spec: FunnelSpec, rng: Random) -> tuple[tuple[Source | None, ...], 
 
 
 def _utm(channel: Channel, channels: list[Channel]) -> tuple[tuple[str, str], ...]:
-    """Source/medium pairs that this channel's `match` accepts, preferring pairs no other
-    channel accepts, then pairs it accepts first; none if the channel matches anything."""
-    if not channel.match.source and not channel.match.medium:
-        return ()
+    """Source/medium pairs that the domain puts in this channel (`channel_of`), built from
+    its `match` lists; the channel's key stands in for a list left empty."""
     pairs = [
         (source, medium)
         for source in channel.match.source or [channel.key]
         for medium in channel.match.medium or [channel.key]
     ]
-    owners = {pair: [c.key for c in channels if accepts(c, *pair)] for pair in pairs}
-    only = [pair for pair in pairs if owners[pair] == [channel.key]]
-    first = [pair for pair in pairs if owners[pair][:1] == [channel.key]]
-    return tuple(only or first)
-
-
-def accepts(channel: Channel, source: str, medium: str) -> bool:
-    """Whether a channel's `match` accepts UTM values; an empty list accepts any value."""
-    match = channel.match
-    return (not match.source or source in match.source) and (
-        not match.medium or medium in match.medium
+    return tuple(
+        (source, medium)
+        for source, medium in pairs
+        if channel_of(channels, Touch(source=source, medium=medium)) == channel.key
     )
 
 
+def _qualified(spec: FunnelSpec) -> list[LifecycleStage]:
+    """Funnel stages with a qualification condition, in funnel order."""
+    return [stage for stage in spec.lifecycle.funnel if stage.key in spec.qualification]
+
+
 def _entry(spec: FunnelSpec) -> Condition | None:
-    """The condition of the stage a form reaches: the one after the anonymous stage."""
-    funnel = spec.lifecycle.funnel
-    return spec.qualification.get(funnel[1].key) if len(funnel) > 1 else None
+    """The condition a form meets: the lowest qualified stage, if it is a TOFU one (a lead)."""
+    qualified = _qualified(spec)
+    first = qualified[0] if qualified else None
+    return spec.qualification[first.key] if first and first.section is Section.TOFU else None
 
 
 def _gates(spec: FunnelSpec) -> tuple[Gate, ...]:
     """Stages above the form's, each reached by fewer (35% of leads to MQL, then 40%, ...)."""
-    climbed = [stage.key for stage in spec.lifecycle.funnel[2:] if stage.key in spec.qualification]
+    qualified = _qualified(spec)
+    climbed = qualified[1:] if _entry(spec) is not None else qualified
     return tuple(
-        Gate(key, spec.qualification[key], min(0.35 + 0.05 * index, 0.6))
-        for index, key in enumerate(climbed)
+        Gate(stage.key, spec.qualification[stage.key], min(0.35 + 0.05 * index, 0.6))
+        for index, stage in enumerate(climbed)
     )
 
 
@@ -150,28 +168,36 @@ def _qualifying_events(spec: FunnelSpec) -> set[str]:
     return set().union(*(event_names(condition) for condition in spec.qualification.values()))
 
 
-def _negative_events(spec: FunnelSpec) -> tuple[str, ...]:
-    negative = (rule.event for rule in spec.scoring.engagement if rule.points < 0)
-    return tuple(dict.fromkeys(event for event in negative if event in spec.events))
+def _negative(spec: FunnelSpec) -> list[EngagementRule]:
+    return [rule for rule in spec.scoring.engagement if rule.points < 0]
+
+
+def _boosters(spec: FunnelSpec) -> tuple[EngagementRule, ...]:
+    """Rules that earn points without moving anyone a stage: how a score threshold is met."""
+    known = {*spec.events, PAGE} - _qualifying_events(spec)
+    positive = [rule for rule in spec.scoring.engagement if rule.points > 0]
+    return tuple(rule for rule in positive if rule.event in known)
+
+
+def _engagement(spec: FunnelSpec) -> dict[str, tuple[EngagementRule, ...]]:
+    rules: dict[str, list[EngagementRule]] = {}
+    for rule in spec.scoring.engagement:
+        if rule.points > 0:
+            rules.setdefault(rule.event, []).append(rule)
+    return {event: tuple(found) for event, found in rules.items()}
 
 
 def _noise_events(spec: FunnelSpec) -> tuple[str, ...]:
     """TOFU and MOFU events that no qualification names and that are not negative."""
-    excluded = _qualifying_events(spec) | set(_negative_events(spec))
-    return tuple(
-        name
-        for name, event in spec.events.items()
-        if event.section in (Section.TOFU, Section.MOFU) and name not in excluded
-    )
+    excluded = _qualifying_events(spec) | {rule.event for rule in _negative(spec)}
+    sections = (Section.TOFU, Section.MOFU)
+    return tuple(n for n, e in spec.events.items() if e.section in sections and n not in excluded)
 
 
-def _form_event(spec: FunnelSpec) -> str:
-    """The event a form sends: a TOFU event named like a form, else any TOFU event."""
-    excluded = _qualifying_events(spec) | set(_negative_events(spec))
-    tofu = [
-        name
-        for name, event in spec.events.items()
-        if event.section is Section.TOFU and name not in excluded
-    ]
+def _form_event(spec: FunnelSpec) -> str | None:
+    """The event a form sends: a TOFU event named like a form, else any TOFU event;
+    none when the spec has no TOFU event (the identify alone is the form)."""
+    excluded = _qualifying_events(spec) | {rule.event for rule in _negative(spec)}
+    tofu = [n for n, e in spec.events.items() if e.section is Section.TOFU and n not in excluded]
     formlike = [name for name in tofu if any(word in name for word in FORM_WORDS)]
-    return next(iter(formlike or tofu), next(iter(BUILTIN_EVENTS)))
+    return next(iter(formlike or tofu), None)

@@ -20,12 +20,12 @@ from itertools import count
 from random import Random
 
 from embudo.demo.journey import journey
-from embudo.demo.scenario import BUILTIN_EVENTS, cast
+from embudo.demo.scenario import cast
 from embudo.demo.seasons import DAY, add_months, arrivals_by_day, utc
 from embudo.demo.steps import LeadCommand, Message, Step
 from embudo.domain.spec import FunnelSpec
 
-__all__ = ["BUILTIN_EVENTS", "LeadCommand", "Message", "Step", "simulate"]
+__all__ = ["LeadCommand", "Message", "Step", "simulate"]
 
 Pending = list[tuple[datetime, int, Step]]
 

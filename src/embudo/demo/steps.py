@@ -70,12 +70,19 @@ def _message(kind: str, who: Who, at: datetime) -> Message:
     return {"type": kind, "messageId": "", **who.ids(), "timestamp": timestamp(at)}
 
 
-def page(who: Who, at: datetime, path: str, campaign: Campaign | None) -> Message:
+def page(
+    who: Who,
+    at: datetime,
+    path: str,
+    campaign: Campaign | None,
+    extra: dict[str, Any] | None = None,
+) -> Message:
     """A page view; only the landing page of a campaign visit carries its UTM values."""
     url = SITE + path + (campaign.query() if campaign else "")
     referrer = f"https://www.{campaign.source}.com/" if campaign else ""
-    properties = {"path": path, "url": url, "referrer": referrer}
-    context: dict[str, Any] = {"page": dict(properties)}
+    location = {"path": path, "url": url, "referrer": referrer}
+    properties = {**(extra or {}), **location}
+    context: dict[str, Any] = {"page": location}
     if campaign is not None:
         context["campaign"] = campaign.context()
     return {**_message("page", who, at), "name": path, "properties": properties, "context": context}

@@ -42,6 +42,9 @@ class _Closed(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
+_ORDERED_FIELDS = ("eq", "ne", "in_", "not_in", "gt", "gte", "lt", "lte")
+
+
 class Comparison(_Closed):
     """Exactly one operator, compared against a value found by name."""
 
@@ -65,9 +68,12 @@ class Comparison(_Closed):
         return self
 
     def operators(self) -> list[tuple[str, Any]]:
-        fields = ("eq", "ne", "in_", "not_in", "gt", "gte", "lt", "lte")
-        fields += ("exists", "contains", "starts_with", "ends_with")
-        return [(name.rstrip("_"), getattr(self, name)) for name in fields if getattr(self, name) is not None]
+        fields = (*_ORDERED_FIELDS, "exists", "contains", "starts_with", "ends_with")
+        return [
+            (name.rstrip("_"), getattr(self, name))
+            for name in fields
+            if getattr(self, name) is not None
+        ]
 
     def holds(self, value: Any) -> bool:
         operator, expected = self.operators()[0]

@@ -107,7 +107,9 @@ def _not_overtaken(hits: list[tuple[str, datetime]]) -> list[tuple[str, datetime
     ]
 
 
-def _chain(stage: str, stage_at: datetime, hits: Iterable[tuple[str, datetime]]) -> list[PlannedMove]:
+def _chain(
+    stage: str, stage_at: datetime, hits: Iterable[tuple[str, datetime]]
+) -> list[PlannedMove]:
     """One move per stage reached, never dated before the move that came before it."""
     moves = []
     for key, moment in hits:
@@ -172,9 +174,12 @@ def user_move(spec: FunnelSpec, kind: MoveKind, stage: str) -> str:
     move = spec.lifecycle.moves.get(kind)
     if move is None:
         raise MoveNotAllowed(
-            f"the funnel definition has no '{kind}' move — add lifecycle.moves.{kind} to embudo.yaml"
+            f"the funnel definition has no '{kind}' move "
+            f"— add lifecycle.moves.{kind} to embudo.yaml"
         )
     if stage not in move.from_:
         allowed = ", ".join(move.from_)
-        raise MoveNotAllowed(f"cannot {kind} a contact in stage '{stage}' (allowed from: {allowed})")
+        raise MoveNotAllowed(
+            f"cannot {kind} a contact in stage '{stage}' (allowed from: {allowed})"
+        )
     return move.to

@@ -44,11 +44,11 @@ class Points:
 
 
 def decayed(points: float, half_life_days: float | None, since: datetime, at: datetime) -> float:
-    """`points` halved every `half_life_days` from `since` to `at` (no decay without a half-life)."""
+    """`points` halved every `half_life_days` from `since` to `at`; no half-life, no decay."""
     if half_life_days is None:
         return points
     age_days = max((at - since).total_seconds(), 0.0) / SECONDS_PER_DAY
-    return points * 0.5 ** (age_days / half_life_days)
+    return float(points * 0.5 ** (age_days / half_life_days))
 
 
 def total(entries: Iterable[Points], kind: ScoreKind | None, at: datetime) -> float:

@@ -126,7 +126,8 @@ class Scoring(Model):
 
     @model_validator(mode="after")
     def _unique_names(self) -> Scoring:
-        names = [rule.name for rule in [*self.fit, *self.engagement]]
+        rules: list[FitRule | EngagementRule] = [*self.fit, *self.engagement]
+        names = [rule.name for rule in rules]
         duplicates = sorted({name for name in names if names.count(name) > 1})
         if duplicates:
             raise ValueError(f"rule names must be unique, repeated: {', '.join(duplicates)}")
@@ -308,4 +309,3 @@ class FunnelSpec(Model):
             if stage.key in self.qualification
         ]
         return list(reversed(ranked))
-

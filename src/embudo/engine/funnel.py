@@ -22,14 +22,18 @@ from embudo.domain.scoring import Points, ScoreKind, engagement_points, fit_chan
 from embudo.engine.history import ContactHistory, Recorded, company_traits, load
 from embudo.engine.identity import Stitcher
 from embudo.engine.touches import Touches
-from embudo.engine.workspaces import Workspace
 from embudo.store.tables import companies, contacts, events, lifecycle_transitions, score_ledger
+from embudo.store.workspaces import Workspace
 
 TRAIT_MESSAGES = frozenset({"identify", "group"})
 
 
 def apply_batch(
-    conn: Connection, workspace: Workspace, touches: Touches, messages: Sequence[Message], now: datetime
+    conn: Connection,
+    workspace: Workspace,
+    touches: Touches,
+    messages: Sequence[Message],
+    now: datetime,
 ) -> None:
     """Apply new (already de-duplicated) messages to the store."""
     ordered = sorted(messages, key=lambda message: message.occurred_at(now))
@@ -106,7 +110,9 @@ class _Decision:
             return []
         latest = max(changes, key=lambda item: item.occurrence.at)
         given = self.history.given(ScoreKind.FIT)
-        found = fit_changes(self.workspace.spec.scoring.fit, self.facts, given, latest.occurrence.at)
+        found = fit_changes(
+            self.workspace.spec.scoring.fit, self.facts, given, latest.occurrence.at
+        )
         return [(entry, latest.id) for entry in found]
 
     def _move(self, created: bool) -> list[tuple[PlannedMove, int | None]]:
@@ -116,7 +122,9 @@ class _Decision:
         if created and first is not None:
             start = entry_stage(self.workspace.spec)
             moves.append(PlannedMove(None, start, MoveType.ENTER, first.occurrence.at))
-        planned = plan(self.workspace.spec, history.stage, history.stage_at, history.since, self.facts)
+        planned = plan(
+            self.workspace.spec, history.stage, history.stage_at, history.since, self.facts
+        )
         return [(move, self._event_at(move.at)) for move in moves + planned]
 
     def _event_at(self, moment: datetime) -> int | None:
@@ -189,7 +197,7 @@ class _Decision:
 def _first_touch(recorded: Sequence[Recorded]) -> tuple[int | None, int | None]:
     """The channel and campaign of the first touch with a campaign, else of the first touch."""
     with_campaign = [item for item in recorded if item.campaign_id is not None]
-    first = (with_campaign or list(recorded) or [None])[0]
+    first = next(iter(with_campaign or recorded), None)
     return (first.channel_id, first.campaign_id) if first else (None, None)
 
 
@@ -212,7 +220,9 @@ def _store_events(
     contact_of: dict[str, int],
     now: datetime,
 ) -> set[int]:
-    rows = [_event_row(conn, workspace.id, touches, message, contact_of, now) for message in messages]
+    rows = [
+        _event_row(conn, workspace.id, touches, message, contact_of, now) for message in messages
+    ]
     if not rows:
         return set()
     statement = insert(events).returning(events.c.id, sort_by_parameter_order=True)
@@ -319,5 +329,8 @@ def _write(
     if moves:
         conn.execute(insert(lifecycle_transitions), moves)
     if caches:
-        rows = [{f"new_{key}" if key != "cid" else key: value for key, value in row.items()} for row in caches]
+        rows = [
+            {f"new_{key}" if key != "cid" else key: value for key, value in row.items()}
+            for row in caches
+        ]
         conn.execute(_CACHE, rows)

@@ -27,6 +27,7 @@ from embudo.store.tables import (
     score_ledger,
 )
 
+
 @dataclass(slots=True)
 class Recorded:
     """One stored event as the engine needs it."""
@@ -81,7 +82,10 @@ def _contacts(conn: Connection, ids: Collection[int]) -> dict[int, ContactHistor
     ).where(contacts.c.id.in_(ids))
     if conn.dialect.name == "postgresql":
         query = query.with_for_update()
-    return {row.id: ContactHistory(row.id, row.stage, row.stage_at, row.company_id, None) for row in conn.execute(query)}
+    return {
+        row.id: ContactHistory(row.id, row.stage, row.stage_at, row.company_id, None)
+        for row in conn.execute(query)
+    }
 
 
 def _events(conn: Connection, ids: Collection[int]) -> dict[int, list[Recorded]]:
@@ -120,7 +124,9 @@ def _entries(conn: Connection, ids: Collection[int]) -> dict[int, list[Points]]:
     )
     entries: dict[int, list[Points]] = defaultdict(list)
     for row in rows:
-        entry = Points(ScoreKind(row.kind), row.rule, row.points, row.occurred_at, row.half_life_days)
+        entry = Points(
+            ScoreKind(row.kind), row.rule, row.points, row.occurred_at, row.half_life_days
+        )
         entries[row.contact_id].append(entry)
     return entries
 
@@ -134,10 +140,10 @@ def _backward_moves(conn: Connection, ids: Collection[int]) -> dict[int, datetim
         )
         .group_by(lifecycle_transitions.c.contact_id)
     )
-    return {contact_id: since for contact_id, since in rows}
+    return dict(rows.all())
 
 
 def company_traits(conn: Connection, ids: Collection[int]) -> dict[int, dict[str, Any]]:
     """Current traits of each company in `ids`."""
     rows = conn.execute(select(companies.c.id, companies.c.traits).where(companies.c.id.in_(ids)))
-    return {company_id: traits for company_id, traits in rows}
+    return dict(rows.all())

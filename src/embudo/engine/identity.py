@@ -90,7 +90,9 @@ class Stitcher:
         for other in ids - {contact}:
             self._merge(other, into=contact)
         for key in keys:
-            if self._lookup(key) is None and not (message.previous_id and key[1] == message.previous_id):
+            if self._lookup(key) is None and not (
+                message.previous_id and key[1] == message.previous_id
+            ):
                 self.fresh[key] = contact
         return contact
 
@@ -165,9 +167,7 @@ def _older_first(contact: int) -> tuple[int, int]:
 def _absorb(conn: Connection, absorbed: int, into: int) -> None:
     """Move what belongs to `absorbed` over to `into`; the absorbed row stays, marked."""
     for table in (identities, events, score_ledger, list_memberships, tasks):
-        conn.execute(
-            update(table).where(table.c.contact_id == absorbed).values(contact_id=into)
-        )
+        conn.execute(update(table).where(table.c.contact_id == absorbed).values(contact_id=into))
     conn.execute(
         update(contacts)
         .where(or_(contacts.c.id == absorbed, contacts.c.merged_into_id == absorbed))

@@ -18,8 +18,8 @@ from embudo.domain.messages import Message
 from embudo.engine.funnel import apply_batch
 from embudo.engine.intake import Incoming, Rejection
 from embudo.engine.touches import Touches
-from embudo.engine.workspaces import Workspace, open_workspace
 from embudo.store.tables import dead_letters, events
+from embudo.store.workspaces import Workspace, open_workspace
 
 BATCH_SIZE = 1000
 

@@ -12,36 +12,17 @@ from datetime import datetime
 
 from sqlalchemy import Connection, insert, select, update
 
-from embudo.domain.errors import NotFound
 from embudo.domain.lifecycle import MoveType, user_move
 from embudo.domain.spec import MoveKind
-from embudo.engine.workspaces import Workspace
-from embudo.store.tables import contacts, identities, lifecycle_transitions
+from embudo.store.contacts import find_contact
+from embudo.store.tables import contacts, lifecycle_transitions
+from embudo.store.workspaces import Workspace
 
 _MOVE_TYPES = {
     MoveKind.RECYCLE: MoveType.RECYCLE,
     MoveKind.DISQUALIFY: MoveType.DISQUALIFY,
     MoveKind.REOPEN: MoveType.REOPEN,
 }
-
-
-def find_contact(conn: Connection, workspace_id: int, reference: str) -> int:
-    """A contact by id, user id, email or anonymous id; merged contacts lead to their survivor."""
-    by_identity = select(identities.c.contact_id).where(
-        identities.c.workspace_id == workspace_id,
-        identities.c.value.in_([reference, reference.strip().lower()]),
-    )
-    found = conn.scalar(by_identity.limit(1))
-    if found is None and reference.isdigit():
-        found = conn.scalar(
-            select(contacts.c.id).where(
-                contacts.c.workspace_id == workspace_id, contacts.c.id == int(reference)
-            )
-        )
-    if found is None:
-        raise NotFound(f"no contact '{reference}' — give a contact id, user id or email")
-    survivor = conn.scalar(select(contacts.c.merged_into_id).where(contacts.c.id == found))
-    return int(survivor or found)
 
 
 def move_contact(
@@ -78,8 +59,7 @@ def move_contact(
             recorded_at=now,
         )
     )
-    conn.execute(update(contacts).where(contacts.c.id == contact_id).values(stage=target, stage_at=at))
+    conn.execute(
+        update(contacts).where(contacts.c.id == contact_id).values(stage=target, stage_at=at)
+    )
     return current.stage, target
-
-
-

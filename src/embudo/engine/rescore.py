@@ -3,8 +3,8 @@
 Engagement points decay with time, so a score cached at ingestion grows stale.
 One UPDATE per score kind recomputes the caches from the ledger in the
 database — no row is read into Python:
-    engagement = Σ points × 0.5 ^ (age_days / half_life_days)   (entries up to now)
-    fit        = Σ points
+    engagement = sum(points * 0.5 ** (age_days / half_life_days))   (entries up to now)
+    fit        = sum(points)
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
-    Connection,
     ColumnElement,
+    Connection,
     Float,
     and_,
     case,
@@ -76,5 +76,5 @@ def _days_between(
     conn: Connection, start: ColumnElement[datetime], end: ColumnElement[datetime]
 ) -> ColumnElement[float]:
     if conn.dialect.name == "sqlite":
-        return cast(func.julianday(end) - func.julianday(start), Float)
-    return cast(extract("epoch", end - start), Float) / 86_400.0
+        return cast(func.julianday(end) - func.julianday(start), Float[float]())
+    return cast(extract("epoch", end - start), Float[float]()) / 86_400.0

@@ -40,10 +40,13 @@ class Touches:
 
     def _new_channel(self, conn: Connection, key: str) -> int:
         row = {"workspace_id": self.workspace_id, "key": key, "label": self.labels.get(key, key)}
-        self.channels[key] = conn.execute(insert(channels).returning(channels.c.id), row).scalar_one()
-        return self.channels[key]
+        new_id = int(conn.execute(insert(channels).returning(channels.c.id), row).scalar_one())
+        self.channels[key] = new_id
+        return new_id
 
-    def _new_campaign(self, conn: Connection, channel_id: int, message: Message, now: datetime) -> int:
+    def _new_campaign(
+        self, conn: Connection, channel_id: int, message: Message, now: datetime
+    ) -> int:
         campaign = message.context.campaign
         assert campaign is not None and campaign.name
         row = {

@@ -1,8 +1,7 @@
-"""Workspaces and the versions of their funnel definition.
+"""Applying a funnel definition: each changed `embudo.yaml` becomes a new version.
 
-Each applied `embudo.yaml` is stored as a new version; the engine always runs
-on the latest, and every ledger row and transition records the version that
-caused it.
+The engine always runs on the latest version, and every ledger row and
+transition records the version that caused it.
 """
 
 from __future__ import annotations
@@ -15,42 +14,17 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select
 
-from embudo.domain.errors import NotFound, SpecError
+from embudo.domain.errors import SpecError
 from embudo.domain.spec import FunnelSpec
 from embudo.domain.spec_check import problems
 from embudo.store.tables import contacts, spec_versions, workspaces
-
-
-@dataclass(frozen=True, slots=True)
-class Workspace:
-    """A workspace with the funnel definition currently in force."""
-
-    id: int
-    name: str
-    spec: FunnelSpec
-    spec_version_id: int
-    version: int
+from embudo.store.workspaces import Workspace, latest_version, open_workspace, workspace_id_of
 
 
 @dataclass(frozen=True, slots=True)
 class Applied:
     version: int
     changed: bool
-
-
-def open_workspace(conn: Connection, name: str) -> Workspace:
-    """The workspace and its latest funnel definition, or what to run to make them."""
-    workspace_id = _workspace_id(conn, name)
-    if workspace_id is None:
-        raise NotFound(
-            f"no workspace '{name}' in this database — run: embudo init --template NAME "
-            f"--workspace {name} (or embudo apply FILE --workspace {name})"
-        )
-    latest = _latest(conn, workspace_id)
-    if latest is None:
-        raise NotFound(f"workspace '{name}' has no funnel definition — run: embudo apply FILE")
-    spec = FunnelSpec.model_validate(latest.document)
-    return Workspace(workspace_id, name, spec, latest.id, latest.version)
 
 
 def apply_spec(
@@ -64,9 +38,9 @@ def apply_spec(
 ) -> Applied:
     """Store `document` as the workspace's next version, unless it is the one in force."""
     spec = _valid(document)
-    workspace_id = _workspace_id(conn, name) or _create(conn, name, spec.timezone, now)
+    workspace_id = workspace_id_of(conn, name) or _create(conn, name, spec.timezone, now)
     checksum = _checksum(document)
-    latest = _latest(conn, workspace_id)
+    latest = latest_version(conn, workspace_id)
     if latest is not None and latest.checksum == checksum:
         return Applied(latest.version, changed=False)
     _refuse_orphaned_contacts(conn, workspace_id, spec)
@@ -111,24 +85,14 @@ def _refuse_orphaned_contacts(conn: Connection, workspace_id: int, spec: FunnelS
         )
 
 
-def _workspace_id(conn: Connection, name: str) -> int | None:
-    return conn.scalar(select(workspaces.c.id).where(workspaces.c.name == name))
-
-
 def _create(conn: Connection, name: str, timezone: str, now: datetime) -> int:
     row = insert(workspaces).values(name=name, timezone=timezone, created_at=now)
     return int(conn.execute(row.returning(workspaces.c.id)).scalar_one())
 
 
-def _latest(conn: Connection, workspace_id: int) -> Any:
-    return conn.execute(
-        select(spec_versions)
-        .where(spec_versions.c.workspace_id == workspace_id)
-        .order_by(spec_versions.c.version.desc())
-        .limit(1)
-    ).first()
-
-
 def _checksum(document: dict[str, Any]) -> str:
     canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+__all__ = ["Applied", "Workspace", "apply_spec", "open_workspace"]

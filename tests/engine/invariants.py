@@ -1,0 +1,89 @@
+"""The history invariant: the caches on `contacts` say what the history says.
+
+For every contact of a workspace:
+- `contacts.stage` is the `to_stage` of its last transition (by occurred_at, id);
+- `fit_score`, `engagement_score` and `score` are the ledger summed as of
+  `scored_at`, engagement decayed as `p * 0.5 ** (age_days / half_life)`.
+
+Reusable by any test that ingests a stream (the demo test included): call
+`history_violations` and assert it returns nothing.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, select
+
+from embudo.store.tables import contacts, lifecycle_transitions, score_ledger
+
+TOLERANCE = 1e-6
+
+
+def decayed(points: float, half_life: float | None, occurred_at: datetime, at: datetime) -> float:
+    """What a ledger entry is worth at `at`, computed here independently of the engine."""
+    if occurred_at > at:
+        return 0.0
+    if half_life is None:
+        return points
+    days = (at - occurred_at).total_seconds() / 86_400.0
+    return float(points * 0.5 ** (days / half_life))
+
+
+def expected_scores(ledger: list[Any], at: datetime) -> tuple[float, float]:
+    """(fit, engagement) that ledger rows add up to at `at`."""
+    fit = sum(row.points for row in ledger if row.kind == "fit" and row.occurred_at <= at)
+    engagement = sum(
+        decayed(row.points, row.half_life_days, row.occurred_at, at)
+        for row in ledger
+        if row.kind == "engagement"
+    )
+    return float(fit), engagement
+
+
+def history_violations(store: Engine, workspace_id: int) -> list[str]:
+    """Every contact whose cached stage or scores disagree with its history, and how."""
+    with store.connect() as conn:
+        moves = _last_moves(conn, workspace_id)
+        ledger = _ledger(conn, workspace_id)
+        rows = conn.execute(select(contacts).where(contacts.c.workspace_id == workspace_id))
+        return [
+            problem
+            for row in rows
+            for problem in _violations(row, moves.get(row.id), ledger.get(row.id, []))
+        ]
+
+
+def _violations(row: Any, last_move: str | None, ledger: list[Any]) -> list[str]:
+    found = []
+    if row.stage != last_move:
+        found.append(f"contact {row.id}: stage {row.stage!r}, last transition to {last_move!r}")
+    if row.merged_into_id is not None:
+        return found
+    fit, engagement = expected_scores(ledger, row.scored_at)
+    cached = (row.fit_score, row.engagement_score, row.score)
+    for name, value, want in zip(
+        ("fit_score", "engagement_score", "score"), cached, (fit, engagement, fit + engagement)
+    ):
+        if abs(value - want) > TOLERANCE:
+            found.append(f"contact {row.id}: {name} {value!r}, ledger says {want!r}")
+    return found
+
+
+def _last_moves(conn: Connection, workspace_id: int) -> dict[int, str]:
+    t = lifecycle_transitions
+    rows = conn.execute(
+        select(t.c.contact_id, t.c.to_stage)
+        .where(t.c.workspace_id == workspace_id)
+        .order_by(t.c.contact_id, t.c.occurred_at, t.c.id)
+    )
+    return {contact_id: to_stage for contact_id, to_stage in rows}
+
+
+def _ledger(conn: Connection, workspace_id: int) -> dict[int, list[Any]]:
+    found: dict[int, list[Any]] = defaultdict(list)
+    for row in conn.execute(select(score_ledger).where(score_ledger.c.workspace_id == workspace_id)):
+        found[row.contact_id].append(row)
+    return found
