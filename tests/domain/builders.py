@@ -28,7 +28,10 @@ STAGES = [
 ]
 MOVES = {
     "recycle": {"from": ["mql", "sal", "sql", "opportunity"], "to": "nurture"},
-    "disqualify": {"from": ["visitor", "lead", "mql", "sal", "sql", "nurture"], "to": "disqualified"},
+    "disqualify": {
+        "from": ["visitor", "lead", "mql", "sal", "sql", "nurture"],
+        "to": "disqualified",
+    },
     "reopen": {"from": ["disqualified"], "to": "lead"},
 }
 QUALIFICATION = {
@@ -61,7 +64,7 @@ def condition(data: Any) -> Condition:
     return CONDITION.validate_python(data)
 
 
-def occurrence(name: str, at: datetime, **properties: Any) -> Occurrence:
+def occurrence(name: str, at: datetime, /, **properties: Any) -> Occurrence:
     return Occurrence(name, at, properties)
 
 

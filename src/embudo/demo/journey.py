@@ -59,10 +59,9 @@ def journey(scenario: Scenario, rng: Random, number: int, arrival: datetime) -> 
     contact = Journey(scenario, rng, number)
     source = scenario.source(rng)
     campaign = source.campaign(rng, arrival) if source else None
-    visits = contact.browse(arrival, campaign)
-    if rng.random() < (source.conversion if source else DIRECT_CONVERSION):
-        contact.convert(rng.choice(visits))
-    return contact.steps
+    converts = rng.random() < (source.conversion if source else DIRECT_CONVERSION)
+    contact.browse(arrival, campaign, converts=converts)
+    return contact.kept()
 
 
 class Journey:
@@ -86,17 +85,25 @@ class Journey:
         self.add(at, step)
         self.stop = min(self.stop, at)
 
-    def browse(self, arrival: datetime, campaign: Campaign | None) -> list[datetime]:
-        """The landing visit and maybe return visits; the end of each visit."""
-        ends = [self.visit(arrival, campaign)]
+    def kept(self) -> list[Timed]:
+        """The steps up to the contact's last one (visits planned later are dropped)."""
+        return [(at, step) for at, step in self.steps if at <= self.stop]
+
+    def browse(self, arrival: datetime, campaign: Campaign | None, *, converts: bool) -> None:
+        """The landing visit and maybe return visits; the form, if any, ends one of them."""
+        visits = 1
+        while visits < 3 and self.rng.random() < RETURN_SHARE:
+            visits += 1
+        form = self.rng.randrange(visits) if converts else None
         at = arrival
-        while len(ends) < 3 and self.rng.random() < RETURN_SHARE:
-            at += days(self.rng.expovariate(1 / 6))
-            ends.append(self.visit(at, None))
+        for index in range(visits):
+            end = self.visit(at, None if index else campaign)
+            if index == form:
+                self.convert(end)
+            at = end + days(self.rng.expovariate(1 / 6))
         if self.scenario.job_pages and self.rng.random() < JOB_SEEKER_SHARE:
             where = self.rng.choice(self.scenario.job_pages)
-            ends[-1] = self.act(ends[-1], PlannedEvent(PAGE, properties_for(where, self.rng)))
-        return ends
+            self.act(end, PlannedEvent(PAGE, properties_for(where, self.rng)))
 
     def visit(self, at: datetime, campaign: Campaign | None) -> datetime:
         """A few page views a minute or two apart; only the landing page has the UTM values."""

@@ -15,6 +15,8 @@ from itertools import accumulate
 from random import Random
 
 DAY = timedelta(days=1)
+CHUNK = 10_000
+"""Arrival days are drawn this many at a time, so a million contacts need no big list."""
 SEASON_AMPLITUDE = 0.35
 WEEKDAY_WEIGHTS = (1.15, 1.2, 1.15, 1.1, 0.95, 0.55, 0.5)
 HOUR_WEIGHTS = (1, 1, 1, 1, 1, 2, 3, 5, 8, 10, 11, 11, 10, 9, 9, 9, 10, 11, 11, 10, 8, 6, 4, 2)
@@ -48,7 +50,10 @@ def arrivals_by_day(
     days = [start + DAY * index for index in range(max(1, (end - start) // DAY))]
     peak_day = rng.uniform(0, 365)
     weights = list(accumulate(day_weight(day, peak_day) for day in days))
-    counts = Counter(rng.choices(range(len(days)), cum_weights=weights, k=contacts))
+    counts: Counter[int] = Counter()
+    for first in range(0, contacts, CHUNK):
+        drawn = min(CHUNK, contacts - first)
+        counts.update(rng.choices(range(len(days)), cum_weights=weights, k=drawn))
     for index, day in enumerate(days):
         yield day, sorted(arrival(rng, day) for _ in range(counts[index]))
 

@@ -168,7 +168,12 @@ _CONDITION_KEYS = {
 
 
 def _condition_tag(value: Any) -> str | None:
-    keys = value.keys() if isinstance(value, dict) else type(value).model_fields.keys()
+    if isinstance(value, dict):
+        keys = value.keys()
+    elif isinstance(value, BaseModel):
+        keys = type(value).model_fields.keys()
+    else:
+        return None
     return next((_CONDITION_KEYS[key] for key in keys if key in _CONDITION_KEYS), None)
 
 

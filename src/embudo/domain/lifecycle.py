@@ -80,10 +80,21 @@ def effective_rank(spec: FunnelSpec, stage: str) -> int | None:
 
 
 def plan(
-    spec: FunnelSpec, stage: str, stage_at: datetime, since: datetime | None, facts: Facts
+    spec: FunnelSpec,
+    stage: str,
+    stage_at: datetime,
+    since: datetime | None,
+    facts: Facts,
+    after: datetime | None = None,
 ) -> list[PlannedMove]:
-    """The moves the funnel definition makes for a contact now in `stage`."""
-    disqualified = _disqualification(spec, stage, stage_at, since, facts)
+    """The moves the funnel definition makes for a contact now in `stage`.
+
+    `after` is the time of the oldest event not yet considered: a condition
+    tested at an earlier moment sees exactly what it saw before (only what
+    had happened by then counts), so only later moments need testing.
+    """
+    since_or_after = _later(since, after)
+    disqualified = _disqualification(spec, stage, stage_at, since, facts, after)
     if disqualified is not None:
         return [disqualified]
     rank = effective_rank(spec, stage)
@@ -93,7 +104,7 @@ def plan(
         (key, moment)
         for key, condition in reversed(spec.qualification_order())
         if spec.lifecycle.rank(key) > rank
-        and (moment := earliest(condition, facts, since)) is not None
+        and (moment := earliest(condition, facts, since, since_or_after)) is not None
     ]
     return _chain(stage, stage_at, _not_overtaken(hits))
 
@@ -122,13 +133,18 @@ def _chain(
 
 
 def _disqualification(
-    spec: FunnelSpec, stage: str, stage_at: datetime, since: datetime | None, facts: Facts
+    spec: FunnelSpec,
+    stage: str,
+    stage_at: datetime,
+    since: datetime | None,
+    facts: Facts,
+    after: datetime | None,
 ) -> PlannedMove | None:
     move = spec.lifecycle.moves.get(MoveKind.DISQUALIFY)
     if move is None or stage not in move.from_:
         return None
     for rule in spec.disqualify:
-        moment = earliest(rule.when, facts, since)
+        moment = earliest(rule.when, facts, since, _later(since, after))
         if moment is not None:
             at = max(moment, stage_at)
             rule_name = f"disqualify.{rule.name}"
@@ -136,9 +152,21 @@ def _disqualification(
     return None
 
 
-def earliest(condition: Condition, facts: Facts, since: datetime | None) -> datetime | None:
-    """The first moment (from `since` on) at which `condition` held, if it ever did."""
-    for moment in _moments(condition, facts, since):
+def _later(first: datetime | None, second: datetime | None) -> datetime | None:
+    if first is None or second is None:
+        return first or second
+    return max(first, second)
+
+
+def earliest(
+    condition: Condition, facts: Facts, since: datetime | None, start: datetime | None = None
+) -> datetime | None:
+    """The first moment (from `start`, default `since`, on) at which `condition` held.
+
+    Events count from `since` (the last backward move); moments are tested
+    from `start`.
+    """
+    for moment in _moments(condition, facts, start or since):
         if holds(condition, facts, moment, since):
             return moment
     return None

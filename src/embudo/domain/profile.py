@@ -47,6 +47,8 @@ def _fold(folded: Profile, occurrence: Occurrence) -> None:
                 folded.traits[key] = value
         if "unsubscribed" in occurrence.properties:
             folded.unsubscribed = bool(occurrence.properties["unsubscribed"])
+        if "subscribed" in occurrence.properties:
+            folded.unsubscribed = not occurrence.properties["subscribed"]
     elif occurrence.name in ("unsubscribed", "subscribed"):
         folded.unsubscribed = occurrence.name == "unsubscribed"
     elif occurrence.name == "group":

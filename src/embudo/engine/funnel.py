@@ -86,7 +86,8 @@ class _Decision:
         self.facts = history.facts(self.profile.traits)
         fresh = [item for item in history.recorded if item.id in new_event_ids]
         self.entries = self._score(fresh)
-        self.moves = self._move(created)
+        oldest = min((item.occurrence.at for item in fresh), default=None)
+        self.moves = self._move(created, None if created else oldest)
 
     def _score(self, fresh: list[Recorded]) -> list[tuple[Points, int | None]]:
         spec = self.workspace.spec
@@ -105,9 +106,11 @@ class _Decision:
         return made
 
     def _fit(self, fresh: list[Recorded]) -> list[tuple[Points, int | None]]:
-        changes = [item for item in fresh if item.occurrence.name in TRAIT_MESSAGES]
-        if not changes:
+        if not any(item.occurrence.name in TRAIT_MESSAGES for item in fresh):
             return []
+        # Fit follows the contact's latest traits: a late identify dated before a newer
+        # one must not evaluate (and score) the traits as they stood back then.
+        changes = [item for item in self.history.recorded if item.occurrence.name in TRAIT_MESSAGES]
         latest = max(changes, key=lambda item: item.occurrence.at)
         given = self.history.given(ScoreKind.FIT)
         found = fit_changes(
@@ -115,16 +118,15 @@ class _Decision:
         )
         return [(entry, latest.id) for entry in found]
 
-    def _move(self, created: bool) -> list[tuple[PlannedMove, int | None]]:
+    def _move(self, created: bool, after: datetime | None) -> list[tuple[PlannedMove, int | None]]:
         history = self.history
         first = history.recorded[0] if history.recorded else None
         moves: list[PlannedMove] = []
         if created and first is not None:
             start = entry_stage(self.workspace.spec)
             moves.append(PlannedMove(None, start, MoveType.ENTER, first.occurrence.at))
-        planned = plan(
-            self.workspace.spec, history.stage, history.stage_at, history.since, self.facts
-        )
+        spec = self.workspace.spec
+        planned = plan(spec, history.stage, history.stage_at, history.since, self.facts, after)
         return [(move, self._event_at(move.at)) for move in moves + planned]
 
     def _event_at(self, moment: datetime) -> int | None:

@@ -1,0 +1,75 @@
+"""Trait values drawn to meet, or to miss, each comparison a spec can make."""
+
+from __future__ import annotations
+
+from random import Random
+from typing import Any
+
+import pytest
+from pydantic import TypeAdapter
+
+from embudo.demo.persona import email_for, fitted, person, value_for
+from embudo.domain.conditions import Comparison, TraitIs
+
+TRAIT: TypeAdapter[TraitIs] = TypeAdapter(TraitIs)
+
+COMPARISONS: list[dict[str, Any]] = [
+    {"eq": "mba"},
+    {"eq": 3},
+    {"eq": True},
+    {"ne": "student"},
+    {"in": ["ES", "IT", "PT"]},
+    {"not_in": ["IT"]},
+    {"gt": 18},
+    {"gte": 50},
+    {"lt": 17},
+    {"lte": 35},
+    {"gte": 2000.5},
+    {"exists": True},
+    {"exists": False},
+    {"contains": "director"},
+    {"starts_with": "/careers"},
+    {"ends_with": "@gmail.com"},
+]
+
+
+def test(operator: dict[str, Any]) -> TraitIs:
+    return TRAIT.validate_python({"trait": "x", **operator})
+
+
+@pytest.mark.parametrize("operator", COMPARISONS, ids=str)
+@pytest.mark.parametrize("meets", [True, False])
+def test_a_value_meets_or_misses_as_asked(operator: dict[str, Any], meets: bool) -> None:
+    comparison = test(operator)
+    for seed in range(50):
+        value = value_for(comparison, meets=meets, rng=Random(seed))
+        assert comparison.holds(value) is meets, (value, seed)
+
+
+@pytest.mark.parametrize(
+    ("suffix", "meets"),
+    [("@rival.example", True), ("@rival.example", False), (".edu", True), ("gmail.com", True)],
+)
+def test_an_email_meets_or_misses_and_stays_an_address(suffix: str, meets: bool) -> None:
+    comparison: Comparison = test({"ends_with": suffix})
+    for seed in range(30):
+        email = email_for("ana.ruiz1", comparison, meets=meets, rng=Random(seed))
+        assert comparison.holds(email) is meets
+        assert email.startswith("ana.ruiz1") and email.count("@") == 1
+
+
+def test_a_person_has_what_every_form_asks() -> None:
+    traits = person(Random(1), 42)
+    assert traits["email"].endswith(tuple(f"@{d}" for d in ("gmail.com", "hotmail.com"))) or (
+        "@" in traits["email"]
+    )
+    assert "42@" in traits["email"] and traits["email"].isascii()
+    assert {"firstName", "lastName", "country"} <= traits.keys()
+
+
+def test_fit_traits_meet_their_rule_about_half_the_time() -> None:
+    rules = {"job_title": (test({"contains": "director"}),), "age": (test({"gte": 22}),)}
+    drawn = [fitted(rules, Random(seed), {"email": "a@b.example"}) for seed in range(400)]
+    directors = sum("director" in traits["job_title"] for traits in drawn)
+    adults = sum(traits["age"] >= 22 for traits in drawn)
+    assert 120 < directors < 280 and 120 < adults < 280

@@ -1,0 +1,180 @@
+"""Segment messages: the shapes SDKs send, validated, with when they happened in UTC."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from embudo.domain.messages import Message
+
+RECEIVED = datetime(2024, 3, 5, 12, tzinfo=UTC)
+
+
+def message(**fields: Any) -> Message:
+    return Message.model_validate({"messageId": "m1", "anonymousId": "a1", **fields})
+
+
+@pytest.mark.parametrize(
+    ("fields", "event_name"),
+    [
+        ({"type": "identify", "userId": "u1", "traits": {"plan": "pro"}}, "identify"),
+        ({"type": "track", "event": "webinar_watched", "properties": {"id": 7}}, "webinar_watched"),
+        ({"type": "page", "name": "Pricing", "properties": {"path": "/pricing"}}, "page"),
+        ({"type": "screen", "name": "Settings"}, "page"),
+        ({"type": "group", "groupId": "acme", "traits": {"employees": 80}}, "group"),
+        ({"type": "alias", "previousId": "a1", "userId": "u1"}, "alias"),
+    ],
+)
+def test_each_segment_type_has_its_event_name(fields: dict[str, Any], event_name: str) -> None:
+    assert message(**fields).event_name == event_name
+
+
+def test_a_track_message_keeps_its_fields() -> None:
+    parsed = message(type="track", userId="u1", event="trial_started", properties={"plan": "pro"})
+    assert (parsed.user_id, parsed.anonymous_id, parsed.event) == ("u1", "a1", "trial_started")
+    assert parsed.properties == {"plan": "pro"}
+
+
+def test_a_batch_item_with_sdk_keys_is_accepted() -> None:
+    item = {
+        "type": "track",
+        "event": "ebook_downloaded",
+        "messageId": "ajs-next-1",
+        "userId": "u1",
+        "writeKey": "secret",
+        "sentAt": "2024-03-05T12:00:01Z",
+        "_metadata": {"bundled": ["Segment.io"]},
+        "integrations": {"All": True},
+        "context": {"library": {"name": "analytics.js"}, "ip": "203.0.113.9", "locale": "es-ES"},
+        "version": 2,
+    }
+    parsed = Message.model_validate(item)
+    assert (parsed.type, parsed.event, parsed.user_id) == ("track", "ebook_downloaded", "u1")
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "attribute", "expected"),
+    [
+        ("userId", 42, "user_id", "42"),
+        ("anonymousId", 7, "anonymous_id", "7"),
+        ("messageId", 1001, "message_id", "1001"),
+        ("groupId", 99, "group_id", "99"),
+        ("previousId", 3, "previous_id", "3"),
+        ("userId", 4.5, "user_id", "4.5"),
+    ],
+)
+def test_numeric_ids_become_strings(key: str, value: Any, attribute: str, expected: str) -> None:
+    fields = {"type": "alias", "userId": "u1", "previousId": "p1", "groupId": "g1", key: value}
+    assert getattr(message(**fields), attribute) == expected
+
+
+@pytest.mark.parametrize(
+    ("fields", "error"),
+    [
+        ({"type": "track"}, "a track message needs `event`"),
+        ({"type": "track", "event": ""}, "a track message needs `event`"),
+        ({"type": "group", "traits": {"name": "Acme"}}, "a group message needs `groupId`"),
+        ({"type": "alias", "userId": "u1"}, "an alias message needs `previousId` and `userId`"),
+        ({"type": "alias", "previousId": "a0"}, "an alias message needs `previousId` and `userId`"),
+        ({"type": "page", "anonymousId": None}, "userId or anonymousId is required"),
+        ({"type": "page", "anonymousId": "", "userId": ""}, "userId or anonymousId is required"),
+    ],
+)
+def test_required_fields_by_type(fields: dict[str, Any], error: str) -> None:
+    with pytest.raises(ValidationError, match=re.escape(error)):
+        message(**fields)
+
+
+@pytest.mark.parametrize(
+    ("fields", "error"),
+    [
+        ({"type": "track", "event": "x", "messageId": ""}, "string_too_short"),
+        ({"type": "flush"}, "literal_error"),
+        ({"type": "page", "userId": "u" * 201}, "string_too_long"),
+        ({"type": "page", "userId": True}, "string_type"),
+    ],
+)
+def test_malformed_fields_are_refused(fields: dict[str, Any], error: str) -> None:
+    with pytest.raises(ValidationError) as refused:
+        message(**fields)
+    assert error in [problem["type"] for problem in refused.value.errors()]
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        (
+            {"timestamp": "2024-03-01T10:00:00Z", "originalTimestamp": "2024-02-01T10:00:00Z"},
+            datetime(2024, 3, 1, 10, tzinfo=UTC),
+        ),
+        ({"originalTimestamp": "2024-02-01T10:00:00Z"}, datetime(2024, 2, 1, 10, tzinfo=UTC)),
+        ({}, RECEIVED),
+        ({"timestamp": "2024-03-01T10:00:00+02:00"}, datetime(2024, 3, 1, 8, tzinfo=UTC)),
+        ({"timestamp": "2024-03-01T01:30:00-05:00"}, datetime(2024, 3, 1, 6, 30, tzinfo=UTC)),
+        (
+            {"originalTimestamp": "2024-03-01T00:15:00+01:00"},
+            datetime(2024, 2, 29, 23, 15, tzinfo=UTC),
+        ),
+    ],
+)
+def test_occurred_at_prefers_timestamp_then_original_then_received(
+    fields: dict[str, Any], expected: datetime
+) -> None:
+    moment = message(type="page", **fields).occurred_at(RECEIVED)
+    assert moment == expected
+    assert moment.tzinfo is UTC
+
+
+@pytest.mark.parametrize("key", ["timestamp", "originalTimestamp"])
+def test_a_naive_timestamp_is_refused(key: str) -> None:
+    with pytest.raises(ValidationError) as refused:
+        message(type="page", **{key: "2024-03-01T10:00:00"})
+    assert [problem["type"] for problem in refused.value.errors()] == ["timezone_aware"]
+
+
+@pytest.mark.parametrize(
+    ("fields", "email"),
+    [
+        ({"traits": {"email": " Ana@Acme.EXAMPLE "}}, "ana@acme.example"),
+        ({"context": {"traits": {"email": "Ana@Acme.example"}}}, "ana@acme.example"),
+        (
+            {"traits": {"email": "ana@acme.example"}, "context": {"traits": {"email": "x@y.z"}}},
+            "ana@acme.example",
+        ),
+        ({"traits": {"email": "   "}}, None),
+        ({"traits": {"email": 42}}, None),
+        ({"traits": {"name": "Ana"}}, None),
+        ({}, None),
+    ],
+)
+def test_email_is_normalised(fields: dict[str, Any], email: str | None) -> None:
+    assert message(type="identify", **fields).email == email
+
+
+@pytest.mark.parametrize(
+    ("fields", "seen"),
+    [
+        (
+            {"type": "page", "properties": {"title": "Prices"}},
+            {"path": "/pricing", "url": "https://acme.example/pricing", "title": "Prices"},
+        ),
+        (
+            {"type": "page", "properties": {"path": "/precios"}},
+            {"path": "/precios", "url": "https://acme.example/pricing"},
+        ),
+        (
+            {"type": "screen", "properties": {}},
+            {"path": "/pricing", "url": "https://acme.example/pricing"},
+        ),
+        ({"type": "track", "event": "x", "properties": {"plan": "pro"}}, {"plan": "pro"}),
+    ],
+)
+def test_properties_seen_expose_the_page_context(
+    fields: dict[str, Any], seen: dict[str, Any]
+) -> None:
+    page = {"path": "/pricing", "url": "https://acme.example/pricing"}
+    assert message(context={"page": page}, **fields).properties_seen == seen
