@@ -1,8 +1,10 @@
 """Which channel a touch came through, from its UTM parameters.
 
-The first channel of the funnel definition whose `match` accepts the touch's
-`utm_source` or `utm_medium` wins (case-insensitive). A touch with UTM
-parameters that no channel accepts is `other`; one without any is `direct`.
+The first channel of the funnel definition whose `match` accepts the touch
+wins. A match accepts a touch when every list it gives holds the touch's value
+(`source` and `medium`, case-insensitive): `{source: [linkedin], medium: [paid]}`
+is paid LinkedIn only, `{medium: [social]}` any social medium. A touch with
+UTM parameters that no channel accepts is `other`; one without any is `direct`.
 """
 
 from __future__ import annotations
@@ -21,10 +23,14 @@ def channel_of(channels: list[Channel], campaign: Campaign | None) -> str:
     source = (campaign.source or "").casefold()
     medium = (campaign.medium or "").casefold()
     for channel in channels:
-        if _accepts(channel.match.source, source) or _accepts(channel.match.medium, medium):
+        match = channel.match
+        if (match.source or match.medium) and (
+            _accepts(match.source, source) and _accepts(match.medium, medium)
+        ):
             return channel.key
     return OTHER
 
 
 def _accepts(values: list[str], value: str) -> bool:
-    return bool(value) and value in {item.casefold() for item in values}
+    """An empty list accepts anything; otherwise the value must be listed."""
+    return not values or value in {item.casefold() for item in values}

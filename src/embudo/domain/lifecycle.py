@@ -32,7 +32,7 @@ from embudo.domain.conditions import (
     holds,
 )
 from embudo.domain.errors import MoveNotAllowed
-from embudo.domain.spec import FunnelSpec, MoveKind, StageKind
+from embudo.domain.spec import DisqualifyRule, FunnelSpec, MoveKind, StageKind
 
 
 class MoveType(StrEnum):
@@ -93,10 +93,30 @@ def plan(
     tested at an earlier moment sees exactly what it saw before (only what
     had happened by then counts), so only later moments need testing.
     """
-    since_or_after = _later(since, after)
-    disqualified = _disqualification(spec, stage, stage_at, since, facts, after)
-    if disqualified is not None:
-        return [disqualified]
+    start = _later(since, after)
+    forward = _forward(spec, stage, stage_at, since, facts, start)
+    found = _disqualification(spec, since, facts, start)
+    if found is None:
+        return forward
+    rule, moment = found
+    before = [move for move in forward if move.at < moment]
+    current, current_at = (before[-1].to_stage, before[-1].at) if before else (stage, stage_at)
+    move = spec.lifecycle.moves[MoveKind.DISQUALIFY]
+    if current not in move.from_:
+        return forward
+    at = max(moment, current_at)
+    name = f"disqualify.{rule.name}"
+    return [*before, PlannedMove(current, move.to, MoveType.DISQUALIFY, at, name, rule.reason)]
+
+
+def _forward(
+    spec: FunnelSpec,
+    stage: str,
+    stage_at: datetime,
+    since: datetime | None,
+    facts: Facts,
+    start: datetime | None,
+) -> list[PlannedMove]:
     rank = effective_rank(spec, stage)
     if rank is None:
         return []
@@ -104,7 +124,7 @@ def plan(
         (key, moment)
         for key, condition in reversed(spec.qualification_order())
         if spec.lifecycle.rank(key) > rank
-        and (moment := earliest(condition, facts, since, since_or_after)) is not None
+        and (moment := earliest(condition, facts, since, start)) is not None
     ]
     return _chain(stage, stage_at, _not_overtaken(hits))
 
@@ -133,23 +153,23 @@ def _chain(
 
 
 def _disqualification(
-    spec: FunnelSpec,
-    stage: str,
-    stage_at: datetime,
-    since: datetime | None,
-    facts: Facts,
-    after: datetime | None,
-) -> PlannedMove | None:
-    move = spec.lifecycle.moves.get(MoveKind.DISQUALIFY)
-    if move is None or stage not in move.from_:
+    spec: FunnelSpec, since: datetime | None, facts: Facts, start: datetime | None
+) -> tuple[DisqualifyRule, datetime] | None:
+    """The disqualify rule whose condition became true first, and when.
+
+    A rule fires when its condition becomes true after the last backward move:
+    one that already held when a person reopened or recycled the contact was
+    overruled by that person, and does not undo their move at the next event.
+    """
+    if MoveKind.DISQUALIFY not in spec.lifecycle.moves:
         return None
-    for rule in spec.disqualify:
-        moment = earliest(rule.when, facts, since, _later(since, after))
-        if moment is not None:
-            at = max(moment, stage_at)
-            rule_name = f"disqualify.{rule.name}"
-            return PlannedMove(stage, move.to, MoveType.DISQUALIFY, at, rule_name, rule.reason)
-    return None
+    found = [
+        (rule, moment)
+        for rule in spec.disqualify
+        if not (since is not None and holds(rule.when, facts, since, since))
+        and (moment := earliest(rule.when, facts, since, start)) is not None
+    ]
+    return min(found, key=lambda pair: pair[1], default=None)
 
 
 def _later(first: datetime | None, second: datetime | None) -> datetime | None:

@@ -76,9 +76,67 @@ def engagement_points(
 
 
 def _capped(rule: EngagementRule, given: float) -> float:
-    if rule.cap is None or rule.points <= 0:
+    """Points within the cap: positive rules up to `cap`, negative ones down to `-cap`."""
+    if rule.cap is None:
         return float(rule.points)
-    return float(max(min(rule.points, rule.cap - given), 0))
+    if rule.points >= 0:
+        return float(max(min(rule.points, rule.cap - given), 0))
+    return float(min(max(rule.points, -rule.cap - given), 0))
+
+
+def taken_over(
+    scoring: Scoring,
+    name: str,
+    properties: Mapping[str, Any],
+    occurred_at: datetime,
+    earned: Iterable[Points],
+    entries: Iterable[Points],
+) -> list[Points]:
+    """Capped points a late event takes over from the same rule's later entries.
+
+    A cap gives its points to a rule's earliest events. When an event arrives
+    after later-dated ones used up the cap, it takes their points over: `-x`
+    at the latest entries' moment, `+x` at its own. The raw total stays at
+    the cap and the decayed score is the one an in-order arrival would give.
+    `earned` is what `engagement_points` gave the event; `entries`, the ledger so far.
+    """
+    earned, entries = list(earned), list(entries)
+    moved: list[Points] = []
+    for rule in scoring.engagement:
+        if rule.cap is None or rule.points <= 0 or rule.event != name:
+            continue
+        if not matches(rule.where, properties):
+            continue
+        mine = [e for e in entries if e.kind is ScoreKind.ENGAGEMENT and e.rule == rule.name]
+        got = sum(entry.points for entry in earned if entry.rule == rule.name)
+        moved += _take_over(
+            rule.name, rule.points - got, occurred_at, mine, scoring.half_life(rule)
+        )
+    return moved
+
+
+def _take_over(
+    rule: str, wanted: float, at: datetime, mine: list[Points], half_life: float | None
+) -> list[Points]:
+    held: dict[datetime, float] = {}
+    half_lives: dict[datetime, float | None] = {}
+    for entry in mine:
+        if entry.occurred_at > at:
+            held[entry.occurred_at] = held.get(entry.occurred_at, 0.0) + entry.points
+            half_lives[entry.occurred_at] = entry.half_life_days
+    moved = []
+    for moment in sorted(held, reverse=True):
+        take = min(wanted, held[moment])
+        if take <= 0:
+            continue
+        moved += [
+            Points(ScoreKind.ENGAGEMENT, rule, -take, moment, half_lives[moment]),
+            Points(ScoreKind.ENGAGEMENT, rule, take, at, half_life),
+        ]
+        wanted -= take
+        if wanted <= 0:
+            break
+    return moved
 
 
 def fit_changes(

@@ -230,7 +230,12 @@ class Notify(Model):
 
 
 def _action_tag(value: Any) -> str | None:
-    keys = value.keys() if isinstance(value, dict) else value.__dict__.keys()
+    if isinstance(value, dict):
+        keys = value.keys()
+    elif isinstance(value, BaseModel):
+        keys = type(value).model_fields.keys()
+    else:
+        return None
     return next((key for key in _ACTION_KEYS if key in keys), None)
 
 
