@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from demo_stream import SEED_SPEC, START
+from demo_stream import SEED_SPEC, START, Contact, contacts
 
 from embudo.demo.simulator import Step, simulate
 from embudo.domain.spec import FunnelSpec
@@ -18,3 +18,9 @@ def seed_spec() -> FunnelSpec:
 def year(seed_spec: FunnelSpec) -> list[Step]:
     """A year of 2,000 visitors of the seeds' funnel, shared by the tests that only read it."""
     return list(simulate(seed_spec, contacts=2000, seed=7, start=START))
+
+
+@pytest.fixture(scope="session")
+def people(year: list[Step]) -> dict[str, Contact]:
+    """The year read back per visitor (anonymous id)."""
+    return contacts(year)

@@ -33,14 +33,14 @@ COMPARISONS: list[dict[str, Any]] = [
 ]
 
 
-def test(operator: dict[str, Any]) -> TraitIs:
+def comparison_of(operator: dict[str, Any]) -> TraitIs:
     return TRAIT.validate_python({"trait": "x", **operator})
 
 
 @pytest.mark.parametrize("operator", COMPARISONS, ids=str)
 @pytest.mark.parametrize("meets", [True, False])
 def test_a_value_meets_or_misses_as_asked(operator: dict[str, Any], meets: bool) -> None:
-    comparison = test(operator)
+    comparison = comparison_of(operator)
     for seed in range(50):
         value = value_for(comparison, meets=meets, rng=Random(seed))
         assert comparison.holds(value) is meets, (value, seed)
@@ -51,7 +51,7 @@ def test_a_value_meets_or_misses_as_asked(operator: dict[str, Any], meets: bool)
     [("@rival.example", True), ("@rival.example", False), (".edu", True), ("gmail.com", True)],
 )
 def test_an_email_meets_or_misses_and_stays_an_address(suffix: str, meets: bool) -> None:
-    comparison: Comparison = test({"ends_with": suffix})
+    comparison: Comparison = comparison_of({"ends_with": suffix})
     for seed in range(30):
         email = email_for("ana.ruiz1", comparison, meets=meets, rng=Random(seed))
         assert comparison.holds(email) is meets
@@ -60,15 +60,15 @@ def test_an_email_meets_or_misses_and_stays_an_address(suffix: str, meets: bool)
 
 def test_a_person_has_what_every_form_asks() -> None:
     traits = person(Random(1), 42)
-    assert traits["email"].endswith(tuple(f"@{d}" for d in ("gmail.com", "hotmail.com"))) or (
-        "@" in traits["email"]
-    )
     assert "42@" in traits["email"] and traits["email"].isascii()
     assert {"firstName", "lastName", "country"} <= traits.keys()
 
 
 def test_fit_traits_meet_their_rule_about_half_the_time() -> None:
-    rules = {"job_title": (test({"contains": "director"}),), "age": (test({"gte": 22}),)}
+    rules = {
+        "job_title": (comparison_of({"contains": "director"}),),
+        "age": (comparison_of({"gte": 22}),),
+    }
     drawn = [fitted(rules, Random(seed), {"email": "a@b.example"}) for seed in range(400)]
     directors = sum("director" in traits["job_title"] for traits in drawn)
     adults = sum(traits["age"] >= 22 for traits in drawn)

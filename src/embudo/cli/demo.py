@@ -1,0 +1,109 @@
+"""`embudo demo`: a year of a believable business, simulated through the real engine."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from sqlalchemy import Engine
+
+from embudo.analytics.summary import contacts_by_channel, contacts_by_stage
+from embudo.cli.app import app
+from embudo.cli.options import DbOption, WorkspaceOption, settings
+from embudo.cli.store import clock, migrate, opened
+from embudo.demo.run import DemoPlan, DemoSummary, run_demo
+from embudo.domain.spec import FunnelSpec
+from embudo.engine.workspaces import apply_spec
+from embudo.io.spec_file import TEMPLATES, parse_spec, template_text
+from embudo.store.workspaces import open_workspace
+
+MONTHS = 12
+
+
+@app.command()
+def demo(
+    template: Annotated[
+        str, typer.Option("--template", "-t", help=f"One of: {', '.join(TEMPLATES)}")
+    ] = "b2b-saas",
+    contacts: Annotated[int, typer.Option(min=1, help="Visitors to simulate")] = 5000,
+    seed: Annotated[int, typer.Option(help="Same seed, same year")] = 1,
+    no_serve: Annotated[
+        bool, typer.Option("--no-serve", help="Print the summary and stop (no web server yet)")
+    ] = False,
+    db: DbOption = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Simulate 12 months of visitors, leads, MQLs, recycling and disqualification.
+
+    Everything goes through the engine as Segment messages and sales commands,
+    deterministic per seed; then contacts per lifecycle stage and per channel are printed.
+    """
+    chosen = settings(db, workspace)
+    loaded = parse_spec(template_text(template), f"{template}.yaml")
+    migrate(chosen)
+    now = clock()
+    with opened(chosen) as engine:
+        with engine.begin() as conn:
+            apply_spec(conn, chosen.workspace, loaded.document, loaded.source, now=now)
+        plan = DemoPlan(contacts, seed, _year_before(now), MONTHS)
+        started = time.perf_counter()
+        summary = _simulate(engine, chosen.workspace, loaded.spec, plan, now)
+        seconds = time.perf_counter() - started
+        with engine.connect() as conn:
+            workspace_id = open_workspace(conn, chosen.workspace).id
+            stages = contacts_by_stage(conn, workspace_id)
+            channels = contacts_by_channel(conn, workspace_id)
+    _print(loaded.spec, summary, stages, channels, seconds)
+
+
+def _year_before(now: datetime) -> datetime:
+    """The first day of the month twelve months ago: the demo's year ends this month."""
+    first = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    return first.replace(year=first.year - 1)
+
+
+def _simulate(
+    engine: Engine, workspace: str, spec: FunnelSpec, plan: DemoPlan, now: datetime
+) -> DemoSummary:
+    progress = Progress(
+        SpinnerColumn(),
+        TextColumn("simulating"),
+        TextColumn("{task.completed:,.0f} messages"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
+    with progress:
+        task = progress.add_task("demo", total=None)
+        return run_demo(
+            engine, workspace, spec, plan, now=now, progress=lambda n: progress.advance(task, n)
+        )
+
+
+def _print(
+    spec: FunnelSpec,
+    summary: DemoSummary,
+    stages: dict[str, int],
+    channels: dict[str, int],
+    seconds: float,
+) -> None:
+    console = Console()
+    done = summary.ingested
+    console.print(
+        f"demo: {done.accepted:,} messages applied ({done.duplicates:,} duplicates, "
+        f"{done.rejected:,} rejected), {summary.moves:,} sales moves "
+        f"({summary.refused:,} refused) in {seconds:.1f} s"
+    )
+    by_stage = Table("stage", "team", "contacts", title="Contacts per lifecycle stage")
+    for stage in spec.lifecycle.stages:
+        by_stage.add_row(stage.key, stage.team.value, f"{stages.get(stage.key, 0):,}")
+    console.print(by_stage)
+    by_channel = Table("channel", "contacts", title="Contacts per first-touch channel")
+    for channel, count in channels.items():
+        by_channel.add_row(channel, f"{count:,}")
+    console.print(by_channel)

@@ -180,9 +180,14 @@ class Journey:
         A contact that meets a disqualify rule is set aside by the engine at once, so
         sales neither disqualifies nor recycles it: it only reads.
         """
-        if unfit:
-            self.read(converted)
-            return
+        if not unfit:
+            self.leave(converted)
+        self.read(converted)
+        if not unfit:
+            self.climb(converted)
+
+    def leave(self, converted: datetime) -> None:
+        """A few leads end early: sales disqualifies them, or they unsubscribe."""
         chance = self.rng.random()
         if chance < DISQUALIFY_SHARE:
             at = converted + days(self.rng.uniform(1, 30))
@@ -193,8 +198,6 @@ class Journey:
             rule = self.rng.choice(self.scenario.unsubscribes)
             properties = properties_for(rule.where, self.rng)
             self.end_with(at, track(self.who, at, rule.event, properties))
-        self.read(converted)
-        self.climb(converted)
 
     def read(self, converted: datetime) -> None:
         """Nurture content: TOFU and MOFU events that qualify nobody, over three months."""

@@ -7,7 +7,7 @@ does) would make fit scoring look meaningless.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from random import Random
 from typing import Any
 
@@ -128,7 +128,7 @@ def local_part(traits: dict[str, Any]) -> str:
 
 
 def fitted(
-    rules: dict[str, tuple[Comparison, ...]], rng: Random, traits: dict[str, Any]
+    rules: Mapping[str, Sequence[Comparison]], rng: Random, traits: dict[str, Any]
 ) -> dict[str, Any]:
     """`traits` plus one value per trait a fit rule names, meeting its rule half the time.
 
