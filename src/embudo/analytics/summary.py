@@ -14,7 +14,7 @@ def contacts_by_stage(conn: Connection, workspace_id: int) -> dict[str, int]:
         .where(contacts.c.workspace_id == workspace_id, contacts.c.merged_into_id.is_(None))
         .group_by(contacts.c.stage)
     )
-    return {stage: count for stage, count in rows}
+    return dict(rows.all())
 
 
 def contacts_by_channel(conn: Connection, workspace_id: int) -> dict[str, int]:
@@ -27,4 +27,4 @@ def contacts_by_channel(conn: Connection, workspace_id: int) -> dict[str, int]:
         .group_by(func.coalesce(channels.c.key, "direct"))
         .order_by(func.count().desc())
     )
-    return {channel: count for channel, count in rows}
+    return dict(rows.all())
