@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-EXAMPLE_MESSAGES = [
+EXAMPLE_MESSAGES: list[dict[str, object]] = [
     {
         "type": "page",
         "messageId": "m1",
@@ -158,6 +158,8 @@ def test_apply_changed_spec_is_a_new_version(workspace: Path, store_url: str) ->
         (["check", "missing.yaml"], "missing.yaml: no such file"),
         (["ingest", "missing.jsonl"], "missing.jsonl: no such file"),
         (["contacts", "--db", "sqlite:///absent.db"], "does not exist — run: embudo db upgrade"),
+        (["demo", "--contacts", "0"], "--contacts 0: simulate at least 1 contact"),
+        (["demo", "--template", "bakery", "--contacts", "5"], "unknown template 'bakery'"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_1(tmp_path: Path, args: list[str], message: str) -> None:
@@ -176,3 +178,16 @@ def test_malformed_yaml_is_one_clear_line(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert done.stderr.startswith("error: embudo.yaml:")
     assert "not valid YAML" in done.stderr
+
+
+def test_demo_prints_stages_and_channels(tmp_path: Path, store_url: str) -> None:
+    done = embudo(
+        tmp_path, "demo", "--contacts", "200", "--seed", "3", "--no-serve", "--db", store_url
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Contacts per lifecycle stage" in done.stdout
+    assert "Contacts per channel" in done.stdout
+    again = embudo(
+        tmp_path, "demo", "--contacts", "200", "--seed", "3", "--no-serve", "--db", store_url
+    )
+    assert "0 messages applied" in again.stdout

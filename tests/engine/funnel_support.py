@@ -16,7 +16,8 @@ from sqlalchemy import Engine, select
 
 from embudo.engine.ingest import IngestSummary, ingest
 from embudo.engine.intake import Incoming, read_line, read_payload
-from embudo.engine.workspaces import Workspace, apply_spec, open_workspace
+from embudo.engine.workspaces import apply_spec
+from embudo.store.contacts import find_contact
 from embudo.store.tables import (
     contacts,
     dead_letters,
@@ -25,6 +26,7 @@ from embudo.store.tables import (
     lifecycle_transitions,
     score_ledger,
 )
+from embudo.store.workspaces import Workspace, open_workspace
 
 T0 = datetime(2024, 3, 1, 9, 0, tzinfo=UTC)
 NOW = datetime(2024, 9, 1, 12, 0, tzinfo=UTC)
@@ -45,8 +47,7 @@ def spec_document(**sections: Any) -> dict[str, Any]:
     Keyword arguments replace whole top-level sections (`qualification=...`).
     """
     stages = [
-        {"key": key}
-        for key in ("visitor", "lead", "mql", "sal", "sql", "opportunity", "customer")
+        {"key": key} for key in ("visitor", "lead", "mql", "sal", "sql", "opportunity", "customer")
     ]
     stages += [
         {"key": "nurture", "kind": "nurture"},
@@ -245,8 +246,6 @@ def feed(
 
 def contact_id(store: Engine, reference: str, name: str = WORKSPACE) -> int:
     """The live contact a user id, anonymous id or email leads to."""
-    from embudo.engine.moves import find_contact
-
     with store.connect() as conn:
         return find_contact(conn, workspace(store, name).id, reference)
 

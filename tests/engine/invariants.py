@@ -65,7 +65,10 @@ def _violations(row: Any, last_move: str | None, ledger: list[Any]) -> list[str]
     fit, engagement = expected_scores(ledger, row.scored_at)
     cached = (row.fit_score, row.engagement_score, row.score)
     for name, value, want in zip(
-        ("fit_score", "engagement_score", "score"), cached, (fit, engagement, fit + engagement)
+        ("fit_score", "engagement_score", "score"),
+        cached,
+        (fit, engagement, fit + engagement),
+        strict=True,
     ):
         if abs(value - want) > TOLERANCE:
             found.append(f"contact {row.id}: {name} {value!r}, ledger says {want!r}")
@@ -79,11 +82,13 @@ def _last_moves(conn: Connection, workspace_id: int) -> dict[int, str]:
         .where(t.c.workspace_id == workspace_id)
         .order_by(t.c.contact_id, t.c.occurred_at, t.c.id)
     )
-    return {contact_id: to_stage for contact_id, to_stage in rows}
+    return {row.contact_id: row.to_stage for row in rows}
 
 
 def _ledger(conn: Connection, workspace_id: int) -> dict[int, list[Any]]:
     found: dict[int, list[Any]] = defaultdict(list)
-    for row in conn.execute(select(score_ledger).where(score_ledger.c.workspace_id == workspace_id)):
+    for row in conn.execute(
+        select(score_ledger).where(score_ledger.c.workspace_id == workspace_id)
+    ):
         found[row.contact_id].append(row)
     return found

@@ -39,9 +39,7 @@ def test_the_same_file_twice_changes_nothing_the_second_time(store: Engine) -> N
     install(store)
     first = ingest(store, "default", read_lines(FILE), now=NOW, batch_size=3)
     before = dump(store)
-    second = ingest(
-        store, "default", read_lines(FILE), now=NOW + timedelta(days=1), batch_size=5
-    )
+    second = ingest(store, "default", read_lines(FILE), now=NOW + timedelta(days=1), batch_size=5)
 
     assert (first.accepted, first.duplicates, first.rejected) == (8, 0, 0)
     assert (second.accepted, second.duplicates, second.rejected) == (0, 8, 0)

@@ -60,7 +60,11 @@ def test_recycle_then_only_later_events_requalify(store: Engine) -> None:
         ("nurture", "mql", "qualify", at(7)),
     ]
     recycle = rows[3]
-    assert (recycle.cause, recycle.actor, recycle.reason) == ("user", "rep@example.com", "not_ready")
+    assert (recycle.cause, recycle.actor, recycle.reason) == (
+        "user",
+        "rep@example.com",
+        "not_ready",
+    )
 
 
 def test_disqualify_by_a_person_records_who_and_why(store: Engine) -> None:

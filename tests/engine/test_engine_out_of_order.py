@@ -6,6 +6,8 @@ import random
 
 import pytest
 from funnel_support import (
+    HALF_LIFE,
+    NOW,
     Message,
     at,
     contact,
@@ -13,12 +15,14 @@ from funnel_support import (
     feed,
     identify,
     install,
+    ledger_rows,
     moves_of,
     page,
+    spec_document,
     track,
     workspace,
 )
-from invariants import history_violations
+from invariants import decayed, history_violations
 from sqlalchemy import Engine
 
 
@@ -50,11 +54,35 @@ def _journeys() -> list[Message]:
             messages += [
                 track(f"{user}-t", "trial_started", at(start + 7), user=user),
                 track(f"{user}-l", "price_list_downloaded", at(start + 9), user=user),
-                page(f"{user}-q", at(start + 10), user=user, path="/pricing"),
+                track(f"{user}-q", "demo_requested", at(start + 10), user=user),
             ]
         if n == 5:
             messages.append(track(f"{user}-x", "newsletter_unsubscribed", at(start + 8), user=user))
     return messages
+
+
+EMAIL = {"trait": "email", "exists": True}
+MQL = {"all": [EMAIL, {"event": "webinar_registered"}, {"event": "webinar_watched"}]}
+NESTED = spec_document(
+    qualification={
+        "lead": EMAIL,
+        "mql": MQL,
+        "sql": {
+            "all": [
+                MQL,
+                {"event": "price_list_downloaded"},
+                {"event": "trial_started", "within_days": 30},
+            ]
+        },
+    }
+)
+"""The seeds' funnel with each stage's condition including the one below it.
+
+Only then is the set of moves independent of arrival order: with the seeds'
+own conditions a webinar watched before the email arrives makes a visitor an
+MQL directly, and a late identify cannot insert the lead stage back into an
+append-only history.
+"""
 
 
 def _same(left: dict[str, dict[str, object]], right: dict[str, dict[str, object]]) -> None:
@@ -72,8 +100,8 @@ def test_shuffled_streams_end_in_the_same_state(store: Engine, seed: int, batch_
     messages = sorted(_journeys(), key=lambda m: str(m["timestamp"]))
     shuffled = list(messages)
     random.Random(seed).shuffle(shuffled)
-    install(store, name="ordered")
-    install(store, name="shuffled")
+    install(store, NESTED, name="ordered")
+    install(store, NESTED, name="shuffled")
 
     feed(store, messages, name="ordered")
     feed(store, shuffled, name="shuffled", batch_size=batch_size)
@@ -96,6 +124,49 @@ def test_shuffled_streams_end_in_the_same_state(store: Engine, seed: int, batch_
     }
     _same(ordered, contact_state(store, "shuffled"))
     assert history_violations(store, workspace(store, "shuffled").id) == []
+
+
+def test_a_late_event_takes_over_capped_points_from_later_ones(store: Engine) -> None:
+    install(store)  # reading: 2 points a page, capped at 6
+    feed(store, [page(f"p{day}", at(day), user="u1") for day in (5, 6, 7)])
+    feed(store, [page("late", at(1), user="u1")])
+
+    row = contact(store, "u1")
+    rows = ledger_rows(store, row.id)
+    assert sum(r.points for r in rows) == 6.0
+    want = sum(decayed(2.0, HALF_LIFE, at(day), NOW) for day in (1, 5, 6))
+    assert abs(row.engagement_score - want) < 1e-9
+
+
+def test_a_late_event_takes_over_a_negative_rules_capped_points(store: Engine) -> None:
+    document = spec_document()
+    careers = {"property": "path", "starts_with": "/careers"}
+    document["scoring"]["engagement"] = [
+        {"name": "job_seeker", "event": "page", "where": [careers], "points": -5, "cap": 10}
+    ]
+    install(store, document)
+    feed(store, [page(f"p{day}", at(day), user="u1", path="/careers") for day in (5, 6, 7)])
+    feed(store, [page("late", at(1), user="u1", path="/careers/sdr")])
+
+    row = contact(store, "u1")
+    assert sum(r.points for r in ledger_rows(store, row.id)) == -10.0
+    want = sum(decayed(-5.0, HALF_LIFE, at(day), NOW) for day in (1, 5))
+    assert abs(row.engagement_score - want) < 1e-9
+
+
+@pytest.mark.xfail(
+    reason="engine bug: merging two contacts adds their ledgers, so a capped rule can "
+    "exceed its cap (6 + 2 here); merges do not reconcile caps",
+    strict=True,
+)
+def test_a_merge_keeps_capped_rules_within_their_cap(store: Engine) -> None:
+    install(store)
+    feed(store, [page(f"a{day}", at(day), anon="a1") for day in (1, 2, 3)])
+    feed(store, [page("u", at(4), user="u1")])
+    feed(store, [identify("i", at(5), user="u1", anon="a1")])
+
+    rows = ledger_rows(store, contact(store, "u1").id)
+    assert sum(r.points for r in rows if r.rule == "reading") == 6.0
 
 
 def test_a_late_message_moves_the_contact_at_its_own_time(store: Engine) -> None:

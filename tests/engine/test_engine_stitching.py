@@ -27,7 +27,7 @@ from embudo.store.tables import contacts, events, identities, score_ledger
 def _event_owners(store: Engine) -> dict[str, int]:
     with store.connect() as conn:
         rows = conn.execute(select(events.c.message_id, events.c.contact_id))
-        return {message_id: cid for message_id, cid in rows}
+        return {row.message_id: row.contact_id for row in rows}
 
 
 def _identities(store: Engine, cid: int) -> set[tuple[str, str]]:
@@ -80,7 +80,10 @@ def test_a_second_device_identified_as_the_same_user_merges_into_the_first(
     install(store)
     feed(store, [*ANONYMOUS_VISITS, SIGN_UP])
     first = contact_id(store, "u1")
-    feed(store, [page("d1", at(3), anon="phone"), track("d2", "webinar_watched", at(4), anon="phone")])
+    feed(
+        store,
+        [page("d1", at(3), anon="phone"), track("d2", "webinar_watched", at(4), anon="phone")],
+    )
     second = contact_id(store, "phone")
     assert second != first
     assert len(live_contacts(store)) == 2
@@ -105,7 +108,10 @@ def test_a_second_device_identified_as_the_same_user_merges_into_the_first(
 def test_alias_merges_the_previous_id_into_the_user(store: Engine) -> None:
     install(store)
     feed(store, [identify("i1", at(0), user="u1", email="ana@example.com")])
-    feed(store, [page("p1", at(1), anon="tablet"), track("p2", "webinar_registered", at(1), anon="tablet")])
+    feed(
+        store,
+        [page("p1", at(1), anon="tablet"), track("p2", "webinar_registered", at(1), anon="tablet")],
+    )
     tablet = contact_id(store, "tablet")
 
     feed(store, [alias("al", at(2), user="u1", previous="tablet")])

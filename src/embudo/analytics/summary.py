@@ -18,13 +18,16 @@ def contacts_by_stage(conn: Connection, workspace_id: int) -> dict[str, int]:
 
 
 def contacts_by_channel(conn: Connection, workspace_id: int) -> dict[str, int]:
-    """Live contacts by the channel of their first touch, most first."""
+    """Live contacts by the channel of their first touch, most first (`direct` if none)."""
     rows = conn.execute(
-        select(func.coalesce(channels.c.key, "direct"), func.count())
+        select(channels.c.key, func.count())
         .select_from(contacts)
         .outerjoin(channels, channels.c.id == contacts.c.channel_id)
         .where(contacts.c.workspace_id == workspace_id, contacts.c.merged_into_id.is_(None))
-        .group_by(func.coalesce(channels.c.key, "direct"))
-        .order_by(func.count().desc())
+        .group_by(channels.c.key)
+        .order_by(func.count().desc(), channels.c.key)
     )
-    return dict(rows.all())
+    counts: dict[str, int] = {}
+    for key, count in rows:
+        counts[key or "direct"] = counts.get(key or "direct", 0) + count
+    return counts

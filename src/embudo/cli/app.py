@@ -25,7 +25,11 @@ def _register() -> None:
 
 
 def main() -> None:
-    """Run the CLI; an `EmbudoError` becomes its message on stderr and its exit code."""
+    """Run the CLI; an `EmbudoError` becomes its message on stderr and its exit code.
+
+    Usage errors (a missing option, a value of the wrong type) are click's
+    plain `Usage: ... Error: ...` lines with exit code 2.
+    """
     _register()
     try:
         outcome = app(standalone_mode=False)
@@ -37,11 +41,11 @@ def main() -> None:
         sys.exit(130)
     except typer.Exit as done:
         sys.exit(done.exit_code)
-    except Exception as error:
-        import click
-
-        if isinstance(error, click.ClickException):
-            error.show()
-            sys.exit(error.exit_code)
-        raise
+    except typer.TyperException as usage:
+        show = getattr(usage, "show", None)
+        if callable(show):
+            show()
+        else:
+            errors.print(f"error: {usage.format_message()}", markup=False)
+        sys.exit(usage.exit_code)
     sys.exit(outcome if isinstance(outcome, int) else 0)

@@ -17,6 +17,7 @@ from embudo.cli.app import app
 from embudo.cli.options import DbOption, WorkspaceOption, settings
 from embudo.cli.store import clock, migrate, opened
 from embudo.demo.run import DemoPlan, DemoSummary, run_demo
+from embudo.domain.errors import InvalidInput
 from embudo.domain.spec import FunnelSpec
 from embudo.engine.workspaces import apply_spec
 from embudo.io.spec_file import TEMPLATES, parse_spec, template_text
@@ -30,7 +31,7 @@ def demo(
     template: Annotated[
         str, typer.Option("--template", "-t", help=f"One of: {', '.join(TEMPLATES)}")
     ] = "b2b-saas",
-    contacts: Annotated[int, typer.Option(min=1, help="Visitors to simulate")] = 5000,
+    contacts: Annotated[int, typer.Option(help="Visitors to simulate (at least 1)")] = 5000,
     seed: Annotated[int, typer.Option(help="Same seed, same year")] = 1,
     no_serve: Annotated[
         bool, typer.Option("--no-serve", help="Print the summary and stop (no web server yet)")
@@ -43,6 +44,8 @@ def demo(
     Everything goes through the engine as Segment messages and sales commands,
     deterministic per seed; then contacts per lifecycle stage and per channel are printed.
     """
+    if contacts < 1:
+        raise InvalidInput(f"--contacts {contacts}: simulate at least 1 contact")
     chosen = settings(db, workspace)
     loaded = parse_spec(template_text(template), f"{template}.yaml")
     migrate(chosen)
@@ -103,7 +106,7 @@ def _print(
     for stage in spec.lifecycle.stages:
         by_stage.add_row(stage.key, stage.team.value, f"{stages.get(stage.key, 0):,}")
     console.print(by_stage)
-    by_channel = Table("channel", "contacts", title="Contacts per first-touch channel")
+    by_channel = Table("first-touch channel", "contacts", title="Contacts per channel")
     for channel, count in channels.items():
         by_channel.add_row(channel, f"{count:,}")
     console.print(by_channel)

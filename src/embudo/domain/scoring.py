@@ -103,21 +103,28 @@ def taken_over(
     earned, entries = list(earned), list(entries)
     moved: list[Points] = []
     for rule in scoring.engagement:
-        if rule.cap is None or rule.points <= 0 or rule.event != name:
+        if rule.cap is None or rule.points == 0 or rule.event != name:
             continue
         if not matches(rule.where, properties):
             continue
         mine = [e for e in entries if e.kind is ScoreKind.ENGAGEMENT and e.rule == rule.name]
         got = sum(entry.points for entry in earned if entry.rule == rule.name)
+        sign = 1.0 if rule.points > 0 else -1.0
         moved += _take_over(
-            rule.name, rule.points - got, occurred_at, mine, scoring.half_life(rule)
+            rule.name, sign, sign * (rule.points - got), occurred_at, mine, scoring.half_life(rule)
         )
     return moved
 
 
 def _take_over(
-    rule: str, wanted: float, at: datetime, mine: list[Points], half_life: float | None
+    rule: str,
+    sign: float,
+    wanted: float,
+    at: datetime,
+    mine: list[Points],
+    half_life: float | None,
 ) -> list[Points]:
+    """Move up to `wanted` points (in magnitude; `sign` is the rule's) from the latest entries."""
     held: dict[datetime, float] = {}
     half_lives: dict[datetime, float | None] = {}
     for entry in mine:
@@ -126,12 +133,12 @@ def _take_over(
             half_lives[entry.occurred_at] = entry.half_life_days
     moved = []
     for moment in sorted(held, reverse=True):
-        take = min(wanted, held[moment])
+        take = min(wanted, sign * held[moment])
         if take <= 0:
             continue
         moved += [
-            Points(ScoreKind.ENGAGEMENT, rule, -take, moment, half_lives[moment]),
-            Points(ScoreKind.ENGAGEMENT, rule, take, at, half_life),
+            Points(ScoreKind.ENGAGEMENT, rule, -sign * take, moment, half_lives[moment]),
+            Points(ScoreKind.ENGAGEMENT, rule, sign * take, at, half_life),
         ]
         wanted -= take
         if wanted <= 0:

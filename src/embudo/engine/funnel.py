@@ -9,7 +9,7 @@ and bring the contact's cached stage and score in line with that history.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
 from datetime import datetime
 from typing import Any
 
@@ -18,7 +18,14 @@ from sqlalchemy import Connection, bindparam, insert, select, update
 from embudo.domain.lifecycle import MoveType, PlannedMove, entry_stage, plan
 from embudo.domain.messages import Message
 from embudo.domain.profile import GROUP_KEY, Profile, profile
-from embudo.domain.scoring import Points, ScoreKind, engagement_points, fit_changes, total
+from embudo.domain.scoring import (
+    Points,
+    ScoreKind,
+    engagement_points,
+    fit_changes,
+    taken_over,
+    total,
+)
 from embudo.engine.history import ContactHistory, Recorded, company_traits, load
 from embudo.engine.identity import Stitcher
 from embudo.engine.touches import Touches
@@ -41,7 +48,8 @@ def apply_batch(
     contact_of = stitcher.resolve(ordered, entry_stage(workspace.spec))
     new_ids = _store_events(conn, workspace, touches, ordered, contact_of, now)
     _store_companies(conn, workspace.id, ordered, now)
-    decide(conn, workspace, set(contact_of.values()), new_ids, stitcher.created, now)
+    contact_ids = set(contact_of.values())
+    decide(conn, workspace, contact_ids, new_ids, stitcher.created, now, merged=stitcher.merged)
 
 
 def decide(
@@ -51,8 +59,14 @@ def decide(
     new_event_ids: set[int],
     created: set[int],
     now: datetime,
+    *,
+    merged: Set[int] = frozenset(),
 ) -> None:
-    """Score, qualify and move each contact from its history; write entries, moves, caches."""
+    """Score, qualify and move each contact from its history; write entries, moves, caches.
+
+    `merged` contacts absorbed another in this batch: the absorbed contact's older
+    events are new to their history, so their moves are planned from the start.
+    """
     histories = load(conn, workspace.id, contact_ids)
     company_ids = {h.company_id for h in histories.values() if h.company_id is not None}
     companies_now = company_traits(conn, company_ids) if company_ids else {}
@@ -61,7 +75,9 @@ def decide(
     caches: list[dict[str, Any]] = []
     for history in histories.values():
         history.company = companies_now.get(history.company_id or 0, {})
-        decision = _Decision(workspace, history, new_event_ids, history.id in created, now)
+        decision = _Decision(
+            workspace, history, new_event_ids, history.id in created, now, history.id in merged
+        )
         ledger += decision.ledger_rows()
         moves += decision.transition_rows()
         caches.append(decision.cache_row(_company_ids(conn, workspace.id, decision.profile)))
@@ -78,6 +94,7 @@ class _Decision:
         new_event_ids: set[int],
         created: bool,
         now: datetime,
+        merged: bool = False,
     ) -> None:
         self.workspace = workspace
         self.history = history
@@ -87,7 +104,7 @@ class _Decision:
         fresh = [item for item in history.recorded if item.id in new_event_ids]
         self.entries = self._score(fresh)
         oldest = min((item.occurrence.at for item in fresh), default=None)
-        self.moves = self._move(created, None if created else oldest)
+        self.moves = self._move(created, None if created or merged else oldest)
 
     def _score(self, fresh: list[Recorded]) -> list[tuple[Points, int | None]]:
         spec = self.workspace.spec
@@ -101,6 +118,11 @@ class _Decision:
             for entry in earned:
                 given[entry.rule] = given.get(entry.rule, 0.0) + entry.points
                 made.append((entry, item.id))
+            so_far = [*self.history.entries, *(entry for entry, _ in made)]
+            moved = taken_over(
+                spec.scoring, occurrence.name, occurrence.properties, occurrence.at, earned, so_far
+            )
+            made += [(entry, item.id) for entry in moved]
         made += self._fit(fresh)
         self.history.entries += [entry for entry, _ in made]
         return made

@@ -73,6 +73,11 @@ class Stitcher:
         """The contacts this batch created."""
         return self._created
 
+    @property
+    def merged(self) -> set[int]:
+        """Existing contacts that absorbed another existing contact in this batch."""
+        return {self._root(into) for absorbed, into in self.parent.items() if absorbed > 0}
+
     def _load(self, keys: Iterable[Key]) -> None:
         wanted = set(keys)
         values = {value for _, value in wanted}
