@@ -40,7 +40,7 @@ def test_demo_history_explains_every_cache(store: Engine, template: str) -> None
 def test_demo_goes_forward_back_and_out(store: Engine) -> None:
     workspace_id = _demo(store, "b2b-saas", 400)
     with store.connect() as conn:
-        moves = Counter(
+        moves: Counter[str] = Counter(
             dict(
                 conn.execute(
                     select(lifecycle_transitions.c.move, func.count())
