@@ -14,6 +14,7 @@ from embudo.domain.scoring import (
     decayed,
     engagement_points,
     fit_changes,
+    reconcile_caps,
     total,
 )
 from embudo.domain.spec import FitRule, Scoring
@@ -186,3 +187,34 @@ def test_fit_changes_read_traits_as_they_stood_at_the_moment() -> None:
         Points(FIT, "target_country", 10, day(2))
     ]
     assert fit_changes(FIT_RULES, history, {}, day(4)) == []
+
+
+CAPPED = Scoring.model_validate(
+    {"engagement": [{"name": "ebook", "event": "ebook_downloaded", "points": 5, "cap": 10}]}
+)
+
+
+def _ebook(at: datetime, points: float) -> Points:
+    return Points(ScoreKind.ENGAGEMENT, "ebook", points, at)
+
+
+@pytest.mark.parametrize(
+    ("downloads", "given", "expected"),
+    [
+        ([1, 2, 3], [(1, 5), (2, 5)], []),
+        ([1, 2, 3], [(2, 5), (3, 5)], [(1, 5.0), (3, -5.0)]),
+        ([1, 2, 3], [(1, 5), (2, 5), (3, 5)], [(3, -5.0)]),
+        ([1, 2], [(1, 5), (2, 5), (2, 2)], [(2, -2.0)]),
+        ([], [(1, 5)], [(1, -5.0)]),
+    ],
+    ids=["in-order", "late-earliest", "merged-over-cap", "partial-over", "no-events"],
+)
+def test_reconcile_caps_gives_the_cap_to_the_earliest_events(
+    downloads: list[int], given: list[tuple[int, float]], expected: list[tuple[int, float]]
+) -> None:
+    occurrences = [occurrence("ebook_downloaded", day(n)) for n in downloads]
+    entries = [_ebook(day(n), points) for n, points in given]
+    found = reconcile_caps(CAPPED, occurrences, entries)
+    assert [(entry.occurred_at, entry.points) for entry in found] == [
+        (day(n), points) for n, points in expected
+    ]

@@ -60,8 +60,6 @@ def _violations(row: Any, last_move: str | None, ledger: list[Any]) -> list[str]
     found = []
     if row.stage != last_move:
         found.append(f"contact {row.id}: stage {row.stage!r}, last transition to {last_move!r}")
-    if row.merged_into_id is not None:
-        return found
     fit, engagement = expected_scores(ledger, row.scored_at)
     cached = (row.fit_score, row.engagement_score, row.score)
     for name, value, want in zip(

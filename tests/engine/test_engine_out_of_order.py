@@ -154,11 +154,6 @@ def test_a_late_event_takes_over_a_negative_rules_capped_points(store: Engine) -
     assert abs(row.engagement_score - want) < 1e-9
 
 
-@pytest.mark.xfail(
-    reason="engine bug: merging two contacts adds their ledgers, so a capped rule can "
-    "exceed its cap (6 + 2 here); merges do not reconcile caps",
-    strict=True,
-)
 def test_a_merge_keeps_capped_rules_within_their_cap(store: Engine) -> None:
     install(store)
     feed(store, [page(f"a{day}", at(day), anon="a1") for day in (1, 2, 3)])

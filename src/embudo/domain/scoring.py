@@ -9,13 +9,13 @@ total, so the cap does not depend on the order messages arrive in.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from embudo.domain.conditions import Facts, holds, matches
+from embudo.domain.conditions import Facts, Occurrence, holds, matches
 from embudo.domain.spec import EngagementRule, FitRule, Scoring
 
 SECONDS_PER_DAY = 86_400.0
@@ -84,66 +84,56 @@ def _capped(rule: EngagementRule, given: float) -> float:
     return float(min(max(rule.points, -rule.cap - given), 0))
 
 
-def taken_over(
-    scoring: Scoring,
-    name: str,
-    properties: Mapping[str, Any],
-    occurred_at: datetime,
-    earned: Iterable[Points],
-    entries: Iterable[Points],
+def reconcile_caps(
+    scoring: Scoring, occurrences: Sequence[Occurrence], entries: Iterable[Points]
 ) -> list[Points]:
-    """Capped points a late event takes over from the same rule's later entries.
+    """Entries that give each capped rule's points to its earliest events.
 
-    A cap gives its points to a rule's earliest events. When an event arrives
-    after later-dated ones used up the cap, it takes their points over: `-x`
-    at the latest entries' moment, `+x` at its own. The raw total stays at
-    the cap and the decayed score is the one an in-order arrival would give.
-    `earned` is what `engagement_points` gave the event; `entries`, the ledger so far.
+    Events arrive late or out of order, and merges bring two contacts' entries
+    together; either can leave a capped rule's points on the wrong events or
+    over its cap. The fair allocation is recomputed from the events in time
+    order and the difference, moment by moment, is written as new entries —
+    none at all when events came in order.
     """
-    earned, entries = list(earned), list(entries)
-    moved: list[Points] = []
+    entries = list(entries)
+    corrections: list[Points] = []
     for rule in scoring.engagement:
-        if rule.cap is None or rule.points == 0 or rule.event != name:
+        if rule.cap is None:
             continue
-        if not matches(rule.where, properties):
-            continue
-        mine = [e for e in entries if e.kind is ScoreKind.ENGAGEMENT and e.rule == rule.name]
-        got = sum(entry.points for entry in earned if entry.rule == rule.name)
-        sign = 1.0 if rule.points > 0 else -1.0
-        moved += _take_over(
-            rule.name, sign, sign * (rule.points - got), occurred_at, mine, scoring.half_life(rule)
-        )
-    return moved
+        wanted = _allocation(rule, occurrences)
+        given = _given_at(rule.name, entries)
+        half_life = scoring.half_life(rule)
+        for moment in sorted(wanted.keys() | given.keys()):
+            delta = wanted.get(moment, 0.0) - given.get(moment, 0.0)
+            if abs(delta) > _EPSILON:
+                corrections.append(
+                    Points(ScoreKind.ENGAGEMENT, rule.name, delta, moment, half_life)
+                )
+    return corrections
 
 
-def _take_over(
-    rule: str,
-    sign: float,
-    wanted: float,
-    at: datetime,
-    mine: list[Points],
-    half_life: float | None,
-) -> list[Points]:
-    """Move up to `wanted` points (in magnitude; `sign` is the rule's) from the latest entries."""
-    held: dict[datetime, float] = {}
-    half_lives: dict[datetime, float | None] = {}
-    for entry in mine:
-        if entry.occurred_at > at:
-            held[entry.occurred_at] = held.get(entry.occurred_at, 0.0) + entry.points
-            half_lives[entry.occurred_at] = entry.half_life_days
-    moved = []
-    for moment in sorted(held, reverse=True):
-        take = min(wanted, sign * held[moment])
-        if take <= 0:
+_EPSILON = 1e-9
+
+
+def _allocation(rule: EngagementRule, occurrences: Sequence[Occurrence]) -> dict[datetime, float]:
+    """The rule's points per moment when its earliest matching events fill the cap first."""
+    allocation: dict[datetime, float] = {}
+    given = 0.0
+    for occurrence in sorted(occurrences, key=lambda item: item.at):
+        if occurrence.name != rule.event or not matches(rule.where, occurrence.properties):
             continue
-        moved += [
-            Points(ScoreKind.ENGAGEMENT, rule, -sign * take, moment, half_lives[moment]),
-            Points(ScoreKind.ENGAGEMENT, rule, sign * take, at, half_life),
-        ]
-        wanted -= take
-        if wanted <= 0:
-            break
-    return moved
+        points = _capped(rule, given)
+        given += points
+        allocation[occurrence.at] = allocation.get(occurrence.at, 0.0) + points
+    return allocation
+
+
+def _given_at(rule: str, entries: Iterable[Points]) -> dict[datetime, float]:
+    given: dict[datetime, float] = {}
+    for entry in entries:
+        if entry.kind is ScoreKind.ENGAGEMENT and entry.rule == rule:
+            given[entry.occurred_at] = given.get(entry.occurred_at, 0.0) + entry.points
+    return given
 
 
 def fit_changes(

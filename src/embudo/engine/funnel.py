@@ -23,7 +23,7 @@ from embudo.domain.scoring import (
     ScoreKind,
     engagement_points,
     fit_changes,
-    taken_over,
+    reconcile_caps,
     total,
 )
 from embudo.engine.history import ContactHistory, Recorded, company_traits, load
@@ -118,14 +118,17 @@ class _Decision:
             for entry in earned:
                 given[entry.rule] = given.get(entry.rule, 0.0) + entry.points
                 made.append((entry, item.id))
-            so_far = [*self.history.entries, *(entry for entry, _ in made)]
-            moved = taken_over(
-                spec.scoring, occurrence.name, occurrence.properties, occurrence.at, earned, so_far
-            )
-            made += [(entry, item.id) for entry in moved]
+        made += self._caps([entry for entry, _ in made])
         made += self._fit(fresh)
         self.history.entries += [entry for entry, _ in made]
         return made
+
+    def _caps(self, made: list[Points]) -> list[tuple[Points, int | None]]:
+        """Corrections that keep capped rules on their earliest events (late events, merges)."""
+        occurrences = [item.occurrence for item in self.history.recorded]
+        entries = [*self.history.entries, *made]
+        found = reconcile_caps(self.workspace.spec.scoring, occurrences, entries)
+        return [(entry, self._event_at(entry.occurred_at)) for entry in found]
 
     def _fit(self, fresh: list[Recorded]) -> list[tuple[Points, int | None]]:
         if not any(item.occurrence.name in TRAIT_MESSAGES for item in fresh):

@@ -176,5 +176,5 @@ def _absorb(conn: Connection, absorbed: int, into: int) -> None:
     conn.execute(
         update(contacts)
         .where(or_(contacts.c.id == absorbed, contacts.c.merged_into_id == absorbed))
-        .values(merged_into_id=into)
+        .values(merged_into_id=into, fit_score=0.0, engagement_score=0.0, score=0.0)
     )
