@@ -219,6 +219,8 @@ class Facts(Protocol):
 
     def score(self, kind: str, at: datetime) -> float: ...
 
+    def score_moments(self) -> Sequence[datetime]: ...
+
 
 def holds(condition: Condition, facts: Facts, at: datetime, since: datetime | None = None) -> bool:
     """Whether `condition` is true of `facts` at `at`, counting events from `since` on."""

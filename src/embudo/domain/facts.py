@@ -34,6 +34,10 @@ class ContactFacts:
     def score(self, kind: str, at: datetime) -> float:
         return total(self.entries, None if kind == "total" else ScoreKind(kind), at)
 
+    def score_moments(self) -> list[datetime]:
+        """When the score changed: the moments its entries are dated."""
+        return [entry.occurred_at for entry in self.entries]
+
 
 def _as_of(
     occurrences: Sequence[Occurrence], kind: str, name: str, at: datetime, now: Mapping[str, Any]

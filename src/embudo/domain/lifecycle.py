@@ -196,13 +196,14 @@ def _moments(condition: Condition, facts: Facts, since: datetime | None) -> list
     """The moments worth testing: when something the condition looks at happened.
 
     Event counts change only when a named event happens; traits only with an
-    identify or group message; scores with any event. Windows closing can
-    only make a condition false, so no other moment needs testing.
+    identify or group message; scores when a score entry is dated. Windows
+    closing can only make a condition false, so no other moment needs testing.
     """
     names = event_names(condition) | {"identify", "group"}
-    every = _uses_score(condition)
     after = [item for item in facts.occurrences if since is None or item.at >= since]
-    chosen = {item.at for item in after if every or item.name in names}
+    chosen = {item.at for item in after if item.name in names}
+    if _uses_score(condition):
+        chosen |= {at for at in facts.score_moments() if since is None or at >= since}
     return sorted(chosen | {min(item.at for item in after)} if after else chosen)
 
 
@@ -231,3 +232,20 @@ def user_move(spec: FunnelSpec, kind: MoveKind, stage: str) -> str:
             f"cannot {kind} a contact in stage '{stage}' (allowed from: {allowed})"
         )
     return move.to
+
+
+TRAIT_EVENTS = frozenset({"identify", "group", "unsubscribed", "subscribed"})
+"""Events that change what a contact is (traits, company, subscription)."""
+
+
+def watched_events(spec: FunnelSpec) -> frozenset[str]:
+    """The events that can change a contact's stage: named by a condition, or changing traits."""
+    conditions = [*spec.qualification.values(), *(rule.when for rule in spec.disqualify)]
+    named = set().union(*(event_names(condition) for condition in conditions))
+    return frozenset(named | TRAIT_EVENTS)
+
+
+def uses_score(spec: FunnelSpec) -> bool:
+    """Whether any qualification or disqualify condition looks at a score."""
+    conditions = [*spec.qualification.values(), *(rule.when for rule in spec.disqualify)]
+    return any(_uses_score(condition) for condition in conditions)

@@ -11,6 +11,7 @@ checked in `embudo.domain.spec_check`.
 from __future__ import annotations
 
 from enum import StrEnum
+from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
@@ -91,8 +92,11 @@ class Lifecycle(Model):
 
     def rank(self, key: str) -> int:
         """Position in the forward funnel; -1 for a stage set aside."""
-        order = [stage.key for stage in self.funnel]
-        return order.index(key) if key in order else -1
+        return self._ranks.get(key, -1)
+
+    @cached_property
+    def _ranks(self) -> dict[str, int]:
+        return {stage.key: index for index, stage in enumerate(self.funnel)}
 
 
 class EventDef(Model):

@@ -9,13 +9,20 @@ and bring the contact's cached stage and score in line with that history.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence, Set
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select, update
 
-from embudo.domain.lifecycle import MoveType, PlannedMove, entry_stage, plan
+from embudo.domain.lifecycle import (
+    MoveType,
+    PlannedMove,
+    entry_stage,
+    plan,
+    uses_score,
+    watched_events,
+)
 from embudo.domain.messages import Message
 from embudo.domain.profile import GROUP_KEY, Profile, profile
 from embudo.domain.scoring import (
@@ -24,10 +31,10 @@ from embudo.domain.scoring import (
     engagement_points,
     fit_changes,
     reconcile_caps,
-    total,
 )
-from embudo.engine.history import ContactHistory, Recorded, company_traits, load
+from embudo.engine.history import ContactHistory, Reading, Recorded, company_traits, load
 from embudo.engine.identity import Stitcher
+from embudo.engine.rescore import refresh
 from embudo.engine.touches import Touches
 from embudo.store.tables import companies, contacts, events, lifecycle_transitions, score_ledger
 from embudo.store.workspaces import Workspace
@@ -48,26 +55,25 @@ def apply_batch(
     contact_of = stitcher.resolve(ordered, entry_stage(workspace.spec))
     new_ids = _store_events(conn, workspace, touches, ordered, contact_of, now)
     _store_companies(conn, workspace.id, ordered, now)
-    contact_ids = set(contact_of.values())
-    decide(conn, workspace, contact_ids, new_ids, stitcher.created, now, merged=stitcher.merged)
+    oldest: dict[int, datetime] = {}
+    for message in ordered:
+        oldest.setdefault(contact_of[message.message_id], message.occurred_at(now))
+    reading = Reading(
+        ids=set(contact_of.values()),
+        fresh_ids=new_ids,
+        oldest_fresh=oldest,
+        whole=stitcher.created | stitcher.merged,
+        watched=watched_events(workspace.spec),
+        with_entries=uses_score(workspace.spec),
+    )
+    decide(conn, workspace, reading, stitcher.created, now)
 
 
 def decide(
-    conn: Connection,
-    workspace: Workspace,
-    contact_ids: set[int],
-    new_event_ids: set[int],
-    created: set[int],
-    now: datetime,
-    *,
-    merged: Set[int] = frozenset(),
+    conn: Connection, workspace: Workspace, reading: Reading, created: set[int], now: datetime
 ) -> None:
-    """Score, qualify and move each contact from its history; write entries, moves, caches.
-
-    `merged` contacts absorbed another in this batch: the absorbed contact's older
-    events are new to their history, so their moves are planned from the start.
-    """
-    histories = load(conn, workspace.id, contact_ids)
+    """Score, qualify and move each contact from its history; write entries, moves, caches."""
+    histories = load(conn, reading)
     company_ids = {h.company_id for h in histories.values() if h.company_id is not None}
     companies_now = company_traits(conn, company_ids) if company_ids else {}
     ledger: list[dict[str, Any]] = []
@@ -75,13 +81,12 @@ def decide(
     caches: list[dict[str, Any]] = []
     for history in histories.values():
         history.company = companies_now.get(history.company_id or 0, {})
-        decision = _Decision(
-            workspace, history, new_event_ids, history.id in created, now, history.id in merged
-        )
+        decision = _Decision(workspace, history, reading, history.id in created, now)
         ledger += decision.ledger_rows()
         moves += decision.transition_rows()
         caches.append(decision.cache_row(_company_ids(conn, workspace.id, decision.profile)))
     _write(conn, ledger, moves, caches)
+    refresh(conn, contacts.c.id.in_(reading.ids), now)
 
 
 class _Decision:
@@ -91,20 +96,39 @@ class _Decision:
         self,
         workspace: Workspace,
         history: ContactHistory,
-        new_event_ids: set[int],
+        reading: Reading,
         created: bool,
         now: datetime,
-        merged: bool = False,
     ) -> None:
         self.workspace = workspace
         self.history = history
         self.now = now
         self.profile = profile([item.occurrence for item in history.recorded])
         self.facts = history.facts(self.profile.traits)
-        fresh = [item for item in history.recorded if item.id in new_event_ids]
+        fresh = [item for item in history.recorded if item.id in reading.fresh_ids]
         self.entries = self._score(fresh)
-        oldest = min((item.occurrence.at for item in fresh), default=None)
-        self.moves = self._move(created, None if created or merged else oldest)
+        self.moves = (
+            self._move(created, self._planned_from(fresh, reading))
+            if created or self._may_move(fresh, reading)
+            else []
+        )
+
+    def _may_move(self, fresh: list[Recorded], reading: Reading) -> bool:
+        """Whether anything new can change the stage: a watched event, a score, a full read.
+
+        A contact read lean was at its stage before this batch, and only a
+        watched event (or, when conditions look at scores, any score entry)
+        can make a condition true that was not.
+        """
+        if self.history.full or reading.with_entries:
+            return True
+        return any(item.occurrence.name in reading.watched for item in fresh)
+
+    def _planned_from(self, fresh: list[Recorded], reading: Reading) -> datetime | None:
+        """From when moves must be planned: all history if read in full, else the new events."""
+        if self.history.full:
+            return None
+        return min((item.occurrence.at for item in fresh), default=None)
 
     def _score(self, fresh: list[Recorded]) -> list[tuple[Points, int | None]]:
         spec = self.workspace.spec
@@ -118,7 +142,8 @@ class _Decision:
             for entry in earned:
                 given[entry.rule] = given.get(entry.rule, 0.0) + entry.points
                 made.append((entry, item.id))
-        made += self._caps([entry for entry, _ in made])
+        if self.history.full:
+            made += self._caps([entry for entry, _ in made])
         made += self._fit(fresh)
         self.history.entries += [entry for entry, _ in made]
         return made
@@ -196,36 +221,39 @@ class _Decision:
         ]
 
     def cache_row(self, company_of: dict[str, int]) -> dict[str, Any]:
+        """The contact's cached stage and profile; scores are refreshed in the database after."""
         history = self.history
         last = self.moves[-1][0] if self.moves else None
-        fit = total(history.entries, ScoreKind.FIT, self.now)
-        engagement = total(history.entries, ScoreKind.ENGAGEMENT, self.now)
-        channel_id, campaign_id = _first_touch(history.recorded)
+        channel_id, campaign_id = self._first_touch()
         times = [item.occurrence.at for item in history.recorded]
         return {
             "cid": history.id,
             "stage": last.to_stage if last else history.stage,
             "stage_at": last.at if last else history.stage_at,
-            "fit_score": fit,
-            "engagement_score": engagement,
-            "score": fit + engagement,
-            "scored_at": self.now,
             "traits": self.profile.traits,
             "email": self.profile.email,
             "unsubscribed": self.profile.unsubscribed,
             "company_id": company_of.get(self.profile.group_id or "", history.company_id),
             "channel_id": channel_id,
             "campaign_id": campaign_id,
-            "first_seen_at": min(times, default=history.stage_at),
-            "last_seen_at": max(times, default=history.stage_at),
+            "first_seen_at": min([*times, history.first_seen_at]),
+            "last_seen_at": max([*times, history.last_seen_at]),
         }
 
+    def _first_touch(self) -> tuple[int | None, int | None]:
+        """The first touch with a campaign, else the first touch (as stored, when read lean).
 
-def _first_touch(recorded: Sequence[Recorded]) -> tuple[int | None, int | None]:
-    """The channel and campaign of the first touch with a campaign, else of the first touch."""
-    with_campaign = [item for item in recorded if item.campaign_id is not None]
-    first = next(iter(with_campaign or recorded), None)
-    return (first.channel_id, first.campaign_id) if first else (None, None)
+        Every event with a campaign is read even when lean, so the campaign
+        touch is exact; without one, a lean read keeps what was stored.
+        """
+        recorded = self.history.recorded
+        with_campaign = [item for item in recorded if item.campaign_id is not None]
+        first = next(iter(with_campaign), None)
+        if first is None and (self.history.full or self.history.channel_id is None):
+            first = next(iter(recorded), None)
+        if first is None:
+            return self.history.channel_id, self.history.campaign_id
+        return first.channel_id, first.campaign_id
 
 
 def _company_ids(conn: Connection, workspace_id: int, folded: Profile) -> dict[str, int]:
@@ -252,8 +280,14 @@ def _store_events(
     ]
     if not rows:
         return set()
-    statement = insert(events).returning(events.c.id, sort_by_parameter_order=True)
-    return set(conn.execute(statement, rows).scalars().all())
+    conn.execute(insert(events), rows)
+    stored = conn.scalars(
+        select(events.c.id).where(
+            events.c.workspace_id == workspace.id,
+            events.c.message_id.in_([message.message_id for message in messages]),
+        )
+    )
+    return set(stored)
 
 
 def _event_row(
@@ -327,10 +361,6 @@ _CACHE = (
             for name in (
                 "stage",
                 "stage_at",
-                "fit_score",
-                "engagement_score",
-                "score",
-                "scored_at",
                 "traits",
                 "email",
                 "unsubscribed",

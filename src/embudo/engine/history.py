@@ -3,17 +3,25 @@
 What the engine decides is always decided from history, never from the
 caches on `contacts`, so a batch applied twice, late or out of order ends in
 the same state.
+
+Reading all of every touched contact's history on every batch is what would
+make ingestion slow, so a contact whose new events all came after everything
+known about it (the common case) is read *lean*: only the events that can
+change its stage or profile (`watched`), the events that carried a campaign
+(first touch) and the new ones; score entries only when a condition looks at
+a score, else just each rule's sum (for caps and fit corrections). A contact
+just created, just merged, or receiving a late event is read in *full*.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, func, or_, select
 
 from embudo.domain.conditions import Occurrence
 from embudo.domain.facts import ContactFacts
@@ -47,8 +55,14 @@ class ContactHistory:
     stage_at: datetime
     company_id: int | None
     since: datetime | None
+    first_seen_at: datetime
+    last_seen_at: datetime
+    channel_id: int | None
+    campaign_id: int | None
+    full: bool = False
     recorded: list[Recorded] = field(default_factory=list)
     entries: list[Points] = field(default_factory=list)
+    sums: dict[tuple[ScoreKind, str], float] = field(default_factory=dict)
     company: dict[str, Any] = field(default_factory=dict)
 
     def facts(self, traits: dict[str, Any]) -> ContactFacts:
@@ -57,38 +71,82 @@ class ContactHistory:
 
     def given(self, kind: ScoreKind) -> dict[str, float]:
         """Raw points each rule of `kind` has given so far (for caps and fit corrections)."""
-        sums: dict[str, float] = defaultdict(float)
-        for entry in self.entries:
-            if entry.kind is kind:
-                sums[entry.rule] += entry.points
-        return sums
+        return {rule: points for (of, rule), points in self.sums.items() if of is kind}
 
 
-def load(conn: Connection, workspace_id: int, ids: Collection[int]) -> dict[int, ContactHistory]:
-    """The history of each contact in `ids`, locking their rows where the database can."""
-    histories = _contacts(conn, ids)
-    for contact_id, recorded in _events(conn, ids).items():
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What to read back for a batch: which contacts, which of their events."""
+
+    ids: Collection[int]
+    fresh_ids: Collection[int]
+    oldest_fresh: Mapping[int, datetime]
+    """When each contact's oldest new event happened."""
+    whole: Collection[int]
+    """Contacts to read in full whatever else (created or merged in this batch)."""
+    watched: Collection[str]
+    with_entries: bool
+    """Whether conditions look at scores, so every entry must be read."""
+
+
+def load(conn: Connection, reading: Reading) -> dict[int, ContactHistory]:
+    """The history of each contact, read lean or in full, its row locked where possible."""
+    histories = _contacts(conn, reading.ids)
+    for history in histories.values():
+        oldest = reading.oldest_fresh.get(history.id, history.last_seen_at)
+        late = oldest < history.last_seen_at
+        history.full = history.id in reading.whole or late
+    full = [h.id for h in histories.values() if h.full]
+    lean = [h.id for h in histories.values() if not h.full]
+    for contact_id, recorded in _events(conn, full, lean, reading).items():
         histories[contact_id].recorded = recorded
-    for contact_id, entries in _entries(conn, ids).items():
+    wanted = full + lean if reading.with_entries else full
+    for contact_id, entries in _entries(conn, wanted).items():
         histories[contact_id].entries = entries
-    for contact_id, since in _backward_moves(conn, ids).items():
+    for (contact_id, kind, rule), points in _sums(conn, reading.ids).items():
+        histories[contact_id].sums[(kind, rule)] = points
+    for contact_id, since in _backward_moves(conn, reading.ids).items():
         histories[contact_id].since = since
     return histories
 
 
 def _contacts(conn: Connection, ids: Collection[int]) -> dict[int, ContactHistory]:
     query = select(
-        contacts.c.id, contacts.c.stage, contacts.c.stage_at, contacts.c.company_id
+        contacts.c.id,
+        contacts.c.stage,
+        contacts.c.stage_at,
+        contacts.c.company_id,
+        contacts.c.first_seen_at,
+        contacts.c.last_seen_at,
+        contacts.c.channel_id,
+        contacts.c.campaign_id,
     ).where(contacts.c.id.in_(ids))
     if conn.dialect.name == "postgresql":
         query = query.with_for_update()
     return {
-        row.id: ContactHistory(row.id, row.stage, row.stage_at, row.company_id, None)
+        row.id: ContactHistory(
+            row.id,
+            row.stage,
+            row.stage_at,
+            row.company_id,
+            None,
+            row.first_seen_at,
+            row.last_seen_at,
+            row.channel_id,
+            row.campaign_id,
+        )
         for row in conn.execute(query)
     }
 
 
-def _events(conn: Connection, ids: Collection[int]) -> dict[int, list[Recorded]]:
+def _events(
+    conn: Connection, full: list[int], lean: list[int], reading: Reading
+) -> dict[int, list[Recorded]]:
+    worth_reading = or_(
+        events.c.name.in_(reading.watched),
+        events.c.campaign_id.is_not(None),
+        events.c.id.in_(reading.fresh_ids),
+    )
     rows = conn.execute(
         select(
             events.c.id,
@@ -99,7 +157,7 @@ def _events(conn: Connection, ids: Collection[int]) -> dict[int, list[Recorded]]
             events.c.channel_id,
             events.c.campaign_id,
         )
-        .where(events.c.contact_id.in_(ids))
+        .where(or_(events.c.contact_id.in_(full), events.c.contact_id.in_(lean) & worth_reading))
         .order_by(events.c.occurred_at, events.c.id)
     )
     recorded: dict[int, list[Recorded]] = defaultdict(list)
@@ -129,6 +187,21 @@ def _entries(conn: Connection, ids: Collection[int]) -> dict[int, list[Points]]:
         )
         entries[row.contact_id].append(entry)
     return entries
+
+
+def _sums(conn: Connection, ids: Collection[int]) -> dict[tuple[int, ScoreKind, str], float]:
+    """Raw points each rule has given each contact."""
+    rows = conn.execute(
+        select(
+            score_ledger.c.contact_id,
+            score_ledger.c.kind,
+            score_ledger.c.rule,
+            func.sum(score_ledger.c.points),
+        )
+        .where(score_ledger.c.contact_id.in_(ids))
+        .group_by(score_ledger.c.contact_id, score_ledger.c.kind, score_ledger.c.rule)
+    )
+    return {(cid, ScoreKind(kind), rule): float(points) for cid, kind, rule, points in rows}
 
 
 def _backward_moves(conn: Connection, ids: Collection[int]) -> dict[int, datetime]:

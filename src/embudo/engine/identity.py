@@ -58,6 +58,7 @@ class Stitcher:
         self.parent: dict[int, int] = {}
         self.next_provisional = -1
         self.first_seen: dict[int, datetime] = {}
+        self.first_message: dict[int, str] = {}
         self._created: set[int] = set()
 
     def resolve(self, messages: Sequence[Message], entry_stage: str) -> dict[str, int]:
@@ -108,6 +109,7 @@ class Stitcher:
         contact = self.next_provisional
         self.next_provisional -= 1
         self.first_seen[contact] = message.occurred_at(self.now)
+        self.first_message[contact] = message.message_id
         return contact
 
     def _root(self, contact: int) -> int:
@@ -121,21 +123,44 @@ class Stitcher:
             _absorb(self.conn, absorbed, into)
 
     def _insert_new(self, entry_stage: str) -> dict[int, int]:
-        provisional = sorted(
-            {root for c in self.first_seen if (root := self._root(c)) < 0}, reverse=True
-        )
-        if not provisional:
-            return {}
-        rows = [self._new_row(contact, entry_stage) for contact in provisional]
-        statement = insert(contacts).returning(contacts.c.id, sort_by_parameter_order=True)
-        ids = self.conn.execute(statement, rows).scalars().all()
-        self._created = set(ids)
-        return dict(zip(provisional, ids, strict=True))
+        """Insert the batch's new contacts; map provisional numbers to real ids.
 
-    def _new_row(self, contact: int, entry_stage: str) -> dict[str, object]:
-        seen = min(at for c, at in self.first_seen.items() if self._root(c) == contact)
+        Each new contact records the message that created it, which is also
+        how its id is found again: SQLite cannot return ids of a multi-row
+        insert in the order given, so asking for them would insert row by row.
+        """
+        founders = self._founders()
+        if not founders:
+            return {}
+        rows = [self._new_row(founder, entry_stage) for founder in founders.values()]
+        self.conn.execute(insert(contacts), rows)
+        found = self.conn.execute(
+            select(contacts.c.first_message_id, contacts.c.id).where(
+                contacts.c.workspace_id == self.workspace_id,
+                contacts.c.first_message_id.in_([self.first_message[f] for f in founders.values()]),
+            )
+        )
+        by_message = dict(found.all())
+        real = {root: by_message[self.first_message[f]] for root, f in founders.items()}
+        self._created = set(real.values())
+        return real
+
+    def _founders(self) -> dict[int, int]:
+        """For each new contact (a provisional root), its earliest provisional member."""
+        founders: dict[int, int] = {}
+        for member in self.first_seen:
+            root = self._root(member)
+            if root < 0 and (
+                root not in founders or self.first_seen[member] < self.first_seen[founders[root]]
+            ):
+                founders[root] = member
+        return founders
+
+    def _new_row(self, founder: int, entry_stage: str) -> dict[str, object]:
+        seen = self.first_seen[founder]
         return {
             "workspace_id": self.workspace_id,
+            "first_message_id": self.first_message[founder],
             "traits": {},
             "stage": entry_stage,
             "stage_at": seen,

@@ -31,12 +31,17 @@ from embudo.store.types import UtcDateTime
 
 def rescore(conn: Connection, workspace_id: int, now: datetime) -> int:
     """Recompute all cached scores of a workspace as of `now`; returns contacts updated."""
+    return refresh(conn, contacts.c.workspace_id == workspace_id, now)
+
+
+def refresh(conn: Connection, which: ColumnElement[bool], now: datetime) -> int:
+    """Recompute the cached scores of the contacts `which` selects, as of `now`."""
     moment = literal(now, UtcDateTime)
     engagement = _sum(conn, "engagement", _decayed(conn, moment), moment)
     fit = _sum(conn, "fit", score_ledger.c.points, moment)
     result = conn.execute(
         update(contacts)
-        .where(contacts.c.workspace_id == workspace_id)
+        .where(which)
         .values(
             engagement_score=engagement,
             fit_score=fit,

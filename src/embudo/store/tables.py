@@ -162,7 +162,9 @@ contacts = Table(
     Column("merged_into_id", Id, ForeignKey("contacts.id"), nullable=True),
     Column("first_seen_at", UtcDateTime, nullable=False),
     Column("last_seen_at", UtcDateTime, nullable=False),
+    Column("first_message_id", String(200), nullable=True),
     Column("created_at", UtcDateTime, nullable=False),
+    UniqueConstraint("workspace_id", "first_message_id"),
     Index("ix_contacts_workspace_stage", "workspace_id", "stage"),
     Index("ix_contacts_workspace_email", "workspace_id", "email"),
 )

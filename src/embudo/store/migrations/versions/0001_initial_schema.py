@@ -242,6 +242,7 @@ def upgrade() -> None:
         sa.Column("merged_into_id", ID, nullable=True),
         sa.Column("first_seen_at", UTC_TIME, nullable=False),
         sa.Column("last_seen_at", UTC_TIME, nullable=False),
+        sa.Column("first_message_id", sa.String(length=200), nullable=True),
         sa.Column("created_at", UTC_TIME, nullable=False),
         sa.ForeignKeyConstraint(
             ["campaign_id"], ["campaigns.id"], name=op.f("fk_contacts_campaign_id_campaigns")
@@ -262,6 +263,11 @@ def upgrade() -> None:
             ["workspace_id"], ["workspaces.id"], name=op.f("fk_contacts_workspace_id_workspaces")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_contacts")),
+        sa.UniqueConstraint(
+            "workspace_id",
+            "first_message_id",
+            name=op.f("uq_contacts_workspace_id_first_message_id"),
+        ),
     )
     op.create_index(
         "ix_contacts_workspace_email", "contacts", ["workspace_id", "email"], unique=False
