@@ -19,7 +19,7 @@ import resource
 import signal
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -27,7 +27,6 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ingest_stream import CAMPAIGNS, NOW, StreamShape, documents
 from sqlalchemy import Connection, Engine, insert, make_url, select
 from sqlalchemy.engine import URL
 
@@ -38,6 +37,7 @@ from embudo.io.spec_file import LoadedSpec, parse_spec, template_text
 from embudo.store.schema import upgrade
 from embudo.store.session import connect
 from embudo.store.tables import campaigns, channels, contacts, events, workspaces
+from ingest_stream import CAMPAIGNS, NOW, StreamShape, documents
 
 OUT = Path(__file__).resolve().parent / "out"
 WORKSPACE = "default"
@@ -95,36 +95,37 @@ def peak_rss_kib() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
-def measure_engine(url: str, shape: StreamShape, batch_size: int, profile: Path | None) -> Any:
+def measure_engine(
+    result: Measurement, url: str, shape: StreamShape, batch_size: int, profile: Path | None
+) -> None:
     """Ingest the stream through the engine into a fresh, migrated database."""
     engine, loaded = prepared(url)
-    result = Measurement(engine.dialect.name, "engine", rss_setup_kib=peak_rss_kib())
+    result.rss_setup_kib = peak_rss_kib()
     stream = documents(StreamShape(shape.messages, shape.contacts, list(loaded.spec.events)))
     incoming: Iterator[Incoming] = (read_payload(f"bench:{n}", doc) for n, doc in enumerate(stream))
     meter = _meter(result, shape)
-    profiler = cProfile.Profile() if profile else None
-    if profiler:
+    profiler = cProfile.Profile()
+    if profile:
         profiler.enable()
     summary = ingest(
         engine, WORKSPACE, incoming, now=NOW, batch_size=batch_size, progress=meter.advance
     )
     meter.stop()
-    if profiler and profile:
+    if profile:
         profiler.disable()
         profiler.dump_stats(profile)
     result.stored, result.rejected = summary.accepted, summary.rejected
     engine.dispose()
-    return result
 
 
-def measure_ceiling(url: str, shape: StreamShape, batch_size: int) -> Measurement:
+def measure_ceiling(result: Measurement, url: str, shape: StreamShape, batch_size: int) -> None:
     """Insert the same event rows with Core executemany; contacts and touches made untimed."""
     engine, loaded = prepared(url)
     with engine.begin() as conn:
         workspace_id = _workspace_id(conn)
         contact_ids = _insert_contacts(conn, workspace_id, shape.contacts)
         touch_ids = _insert_touches(conn, workspace_id)
-    result = Measurement(engine.dialect.name, "ceiling", rss_setup_kib=peak_rss_kib())
+    result.rss_setup_kib = peak_rss_kib()
     stream = documents(StreamShape(shape.messages, shape.contacts, list(loaded.spec.events)))
     meter = _meter(result, shape)
     for chunk in chunks(stream, batch_size):
@@ -135,7 +136,6 @@ def measure_ceiling(url: str, shape: StreamShape, batch_size: int) -> Measuremen
         meter.advance(len(chunk))
     meter.stop()
     engine.dispose()
-    return result
 
 
 def prepared(url: str) -> tuple[Engine, LoadedSpec]:
@@ -271,13 +271,12 @@ def main(argv: list[str] | None = None) -> None:
     signal.signal(signal.SIGTERM, _exit_on_term)
     args = _arguments(argv)
     shape = StreamShape(args.messages, args.contacts, ())
+    result = Measurement(args.backend, args.kind)
     with fresh_database(args.backend, args.postgres_url, args.kind) as url:
-        run: Callable[[], Measurement]
         if args.kind == "engine":
-            run = lambda: measure_engine(url, shape, args.batch_size, args.profile)  # noqa: E731
+            measure_engine(result, url, shape, args.batch_size, args.profile)
         else:
-            run = lambda: measure_ceiling(url, shape, args.batch_size)  # noqa: E731
-        result = run()
+            measure_ceiling(result, url, shape, args.batch_size)
     print(json.dumps(asdict(result)))
 
 
