@@ -221,6 +221,8 @@ class Facts(Protocol):
 
     def score_moments(self) -> Sequence[datetime]: ...
 
+    def named(self, name: str) -> Sequence[Occurrence]: ...
+
 
 def holds(condition: Condition, facts: Facts, at: datetime, since: datetime | None = None) -> bool:
     """Whether `condition` is true of `facts` at `at`, counting events from `since` on."""
@@ -232,7 +234,7 @@ def holds(condition: Condition, facts: Facts, at: datetime, since: datetime | No
         case NotThis(not_=part):
             return not holds(part, facts, at, since)
         case EventSeen():
-            return _seen(condition, facts.occurrences, at, since)
+            return _seen(condition, facts.named(condition.event), at, since)
         case TraitIs(trait=name):
             return condition.holds(facts.trait(name, at))
         case CompanyIs(company=name):
@@ -250,6 +252,7 @@ def matches(where: Sequence[PropertyIs], properties: Mapping[str, Any]) -> bool:
 def _seen(
     condition: EventSeen, occurrences: Sequence[Occurrence], at: datetime, since: datetime | None
 ) -> bool:
+    """Whether the event (`occurrences` are those of its name) was seen often enough by `at`."""
     start = since
     if condition.within_days is not None:
         window = at - timedelta(days=condition.within_days)
@@ -257,8 +260,7 @@ def _seen(
     count = sum(
         1
         for occurrence in occurrences
-        if occurrence.name == condition.event
-        and occurrence.at <= at
+        if occurrence.at <= at
         and (start is None or occurrence.at >= start)
         and matches(condition.where, occurrence.properties)
     )

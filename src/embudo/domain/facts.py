@@ -7,6 +7,7 @@ message ever carried — set by an import, say — is read as it is now.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -24,6 +25,7 @@ class ContactFacts:
     company: Mapping[str, Any]
     occurrences: Sequence[Occurrence]
     entries: list[Points] = field(default_factory=list)
+    _by_name: dict[str, list[Occurrence]] | None = field(default=None, repr=False)
 
     def trait(self, name: str, at: datetime) -> Any:
         return _as_of(self.occurrences, "identify", name, at, self.traits)
@@ -33,6 +35,14 @@ class ContactFacts:
 
     def score(self, kind: str, at: datetime) -> float:
         return total(self.entries, None if kind == "total" else ScoreKind(kind), at)
+
+    def named(self, name: str) -> Sequence[Occurrence]:
+        """The occurrences of one event, indexed once on first use."""
+        if self._by_name is None:
+            self._by_name = defaultdict(list)
+            for occurrence in self.occurrences:
+                self._by_name[occurrence.name].append(occurrence)
+        return self._by_name.get(name, ())
 
     def score_moments(self) -> list[datetime]:
         """When the score changed: the moments its entries are dated."""

@@ -40,24 +40,31 @@ def read_line(source: str, text: str) -> Iterator[Incoming]:
         for index, item in enumerate(document["batch"]):
             yield read_payload(f"{source}[{index}]", item)
     else:
-        yield read_payload(source, document)
+        yield read_payload(source, document, size=len(text.encode()))
 
 
-def read_payload(source: str, document: Any) -> Incoming:
-    """One message from its decoded JSON, or why it is refused."""
-    text = json.dumps(document, ensure_ascii=False, default=str)
+def read_payload(source: str, document: Any, size: int | None = None) -> Incoming:
+    """One message from its decoded JSON, or why it is refused.
+
+    `size` is the message's length in bytes when the raw text is at hand;
+    otherwise it is measured by serialising the document again.
+    """
     if not isinstance(document, dict):
-        return Rejection(source, text, "a message must be a JSON object")
+        return Rejection(source, _text(document), "a message must be a JSON object")
     message_id = document.get("messageId")
     message_id = str(message_id)[:200] if message_id is not None else None
-    size = len(text.encode())
+    size = len(_text(document).encode()) if size is None else size
     if size > MAX_MESSAGE_BYTES:
         reason = f"message is {size} bytes, over the {MAX_MESSAGE_BYTES} byte limit"
-        return Rejection(source, text, reason, message_id)
+        return Rejection(source, _text(document), reason, message_id)
     try:
         return Message.model_validate(document)
     except ValidationError as error:
-        return Rejection(source, text, _reason(error), message_id)
+        return Rejection(source, _text(document), _reason(error), message_id)
+
+
+def _text(document: Any) -> str:
+    return json.dumps(document, ensure_ascii=False, default=str)
 
 
 def _reason(error: ValidationError) -> str:
