@@ -14,7 +14,7 @@ contact at the time things really happened.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal, Protocol
@@ -167,14 +167,21 @@ _CONDITION_KEYS = {
 }
 
 
-def _condition_tag(value: Any) -> str | None:
+def keys_of(value: Any) -> Iterable[str]:
+    """The keys a union member is told apart by: a mapping's, or a parsed model's fields.
+
+    Anything else (a string where a mapping belongs) has none, so pydantic
+    reports it as matching no member instead of crashing on it.
+    """
     if isinstance(value, dict):
-        keys = value.keys()
-    elif isinstance(value, BaseModel):
-        keys = type(value).model_fields.keys()
-    else:
-        return None
-    return next((_CONDITION_KEYS[key] for key in keys if key in _CONDITION_KEYS), None)
+        return value.keys()
+    if isinstance(value, BaseModel):
+        return type(value).model_fields.keys()
+    return ()
+
+
+def _condition_tag(value: Any) -> str | None:
+    return next((_CONDITION_KEYS[key] for key in keys_of(value) if key in _CONDITION_KEYS), None)
 
 
 Condition = Annotated[

@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
-from embudo.domain.conditions import Condition, PropertyIs
+from embudo.domain.conditions import Condition, PropertyIs, keys_of
 
 Key = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 
@@ -234,12 +234,7 @@ class Notify(Model):
 
 
 def _action_tag(value: Any) -> str | None:
-    if isinstance(value, dict):
-        keys = value.keys()
-    elif isinstance(value, BaseModel):
-        keys = type(value).model_fields.keys()
-    else:
-        return None
+    keys = set(keys_of(value))
     return next((key for key in _ACTION_KEYS if key in keys), None)
 
 
