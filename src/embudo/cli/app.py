@@ -21,7 +21,7 @@ errors = Console(stderr=True, highlight=False, soft_wrap=True)
 
 def _register() -> None:
     """Attach every command group; each module adds its commands to `app`."""
-    from embudo.cli import contacts, db, demo, ingest, spec  # noqa: F401
+    from embudo.cli import contacts, db, deals, demo, handoff, ingest, spec, users  # noqa: F401
 
 
 def main() -> None:

@@ -54,10 +54,11 @@ def contacts_command(
             known = ", ".join(s.key for s in found.spec.lifecycle.stages)
             raise InvalidInput(f"--stage: unknown stage '{stage}' — one of: {known}")
         rows = list_contacts(conn, found.id, wanted)
-    _print(rows, output)
+    print_rows(rows, output)
 
 
-def _print(rows: list[dict[str, Any]], output: Format) -> None:
+def print_rows(rows: list[dict[str, Any]], output: Format) -> None:
+    """Rows as a terminal table, JSON or CSV: the one way list commands print."""
     if output is Format.JSON:
         typer.echo(json.dumps(rows, default=str, indent=2))
     elif output is Format.CSV and rows:

@@ -43,9 +43,13 @@ class MoveType(StrEnum):
     RECYCLE = "recycle"
     DISQUALIFY = "disqualify"
     REOPEN = "reopen"
+    DEAL = "deal"
+    WON = "won"
+    ACCEPT = "accept"
+    REJECT = "reject"
 
 
-BACKWARD = frozenset({MoveType.RECYCLE, MoveType.DISQUALIFY, MoveType.REOPEN})
+BACKWARD = frozenset({MoveType.RECYCLE, MoveType.DISQUALIFY, MoveType.REOPEN, MoveType.REJECT})
 """Moves after which qualification counts only what happens next."""
 
 
@@ -239,13 +243,22 @@ TRAIT_EVENTS = frozenset({"identify", "group", "unsubscribed", "subscribed"})
 
 
 def watched_events(spec: FunnelSpec) -> frozenset[str]:
-    """The events that can change a contact's stage: named by a condition, or changing traits."""
-    conditions = [*spec.qualification.values(), *(rule.when for rule in spec.disqualify)]
-    named = set().union(*(event_names(condition) for condition in conditions))
+    """The events that can change a contact's stage: named by a condition, or changing traits.
+
+    The hand-off's assignment rules count too: they are tested when a contact
+    enters the MQL stage, over what the engine read of it.
+    """
+    named = set().union(*(event_names(condition) for condition in _conditions(spec)))
     return frozenset(named | TRAIT_EVENTS)
 
 
 def uses_score(spec: FunnelSpec) -> bool:
-    """Whether any qualification or disqualify condition looks at a score."""
-    conditions = [*spec.qualification.values(), *(rule.when for rule in spec.disqualify)]
-    return any(_uses_score(condition) for condition in conditions)
+    """Whether any qualification, disqualify or assignment condition looks at a score."""
+    return any(_uses_score(condition) for condition in _conditions(spec))
+
+
+def _conditions(spec: FunnelSpec) -> list[Condition]:
+    """Every condition the engine tests: qualification, disqualify and assignment rules."""
+    disqualify = [rule.when for rule in spec.disqualify]
+    handoff = [rule.when for rule in spec.handoff.rules]
+    return [*spec.qualification.values(), *disqualify, *handoff]

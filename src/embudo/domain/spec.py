@@ -288,6 +288,38 @@ class LossReason(Model):
     label: str = ""
 
 
+TeamKey = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=20)]
+"""A team of users (`sales`, `front_desk`), as `embudo user add --team` records it."""
+
+
+class AssignmentRule(Model):
+    """Who gets an MQL whose contact matches `when`: one person, or a team's round-robin."""
+
+    when: Condition
+    owner: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+$", max_length=320)
+    team: TeamKey | None = None
+
+    @model_validator(mode="after")
+    def _one_target(self) -> AssignmentRule:
+        if (self.owner is None) == (self.team is None):
+            raise ValueError("an assignment rule names exactly one of `owner` or `team`")
+        return self
+
+
+class Handoff(Model):
+    """How marketing hands an MQL to sales: who gets it, and where accept and reject lead.
+
+    The first rule whose condition holds when the contact enters `stage` picks
+    the owner; when none does, the `team` takes turns (round-robin).
+    """
+
+    stage: Key = "mql"
+    accepted: Key = "sal"
+    rejected: Key = "nurture"
+    team: TeamKey = "sales"
+    rules: list[AssignmentRule] = Field(default_factory=list)
+
+
 class FunnelSpec(Model):
     """The whole `embudo.yaml`."""
 
@@ -304,6 +336,8 @@ class FunnelSpec(Model):
     playbooks: list[Playbook] = Field(default_factory=list)
     loss_reasons: list[LossReason] = Field(default_factory=list)
     channels: list[Channel] = Field(default_factory=list)
+    handoff: Handoff = Field(default_factory=Handoff)
+    rejection_reasons: list[LossReason] = Field(default_factory=list)
 
     def qualification_order(self) -> list[tuple[str, Condition]]:
         """Qualification conditions from the highest funnel stage down."""

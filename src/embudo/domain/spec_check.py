@@ -47,6 +47,7 @@ def problems(spec: FunnelSpec) -> list[SpecProblem]:
         _disqualify_needs_move,
         _playbook_targets,
         _repeated_keys,
+        _handoff_stages,
     )
     return [problem for check in checks for problem in check(spec)]
 
@@ -78,6 +79,8 @@ def _event_references(spec: FunnelSpec) -> Iterator[tuple[SpecPath, str]]:
         yield from _condition_events(condition, ("qualification", stage))
     for index, disqualify in enumerate(spec.disqualify):
         yield from _condition_events(disqualify.when, ("disqualify", index, "when"))
+    for index, assignment in enumerate(spec.handoff.rules):
+        yield from _condition_events(assignment.when, ("handoff", "rules", index, "when"))
 
 
 def _condition_events(condition: Condition, path: SpecPath) -> Iterator[tuple[SpecPath, str]]:
@@ -168,6 +171,8 @@ def _repeated_keys(spec: FunnelSpec) -> Iterator[SpecProblem]:
     yield from _repeats("channel", [channel.key for channel in spec.channels], ("channels",))
     reasons = [reason.key for reason in spec.loss_reasons]
     yield from _repeats("loss reason", reasons, ("loss_reasons",))
+    rejections = [reason.key for reason in spec.rejection_reasons]
+    yield from _repeats("rejection reason", rejections, ("rejection_reasons",))
 
 
 def _repeats(what: str, keys: list[str], path: SpecPath) -> Iterator[SpecProblem]:
@@ -177,3 +182,31 @@ def _repeats(what: str, keys: list[str], path: SpecPath) -> Iterator[SpecProblem
         if first < index:
             message = f"{what} '{key}' is repeated (first at {path[-1]}[{first}])"
             yield SpecProblem((*path, index, "key"), message)
+
+
+def _handoff_stages(spec: FunnelSpec) -> Iterator[SpecProblem]:
+    """The hand-off's stages, when the section is written: queue < accepted, rejected nurture.
+
+    A definition without a `handoff` section gets the defaults (mql, sal,
+    nurture) and simply has no hand-off when its stages are named otherwise.
+    """
+    if "handoff" not in spec.model_fields_set:
+        return
+    stages = {stage.key: stage for stage in spec.lifecycle.stages}
+    handoff = spec.handoff
+    for field in ("stage", "accepted", "rejected"):
+        key = getattr(handoff, field)
+        if key not in stages:
+            yield SpecProblem(("handoff", field), _unknown("lifecycle stage", key, stages))
+    if {handoff.stage, handoff.accepted} <= stages.keys():
+        rank = spec.lifecycle.rank
+        if rank(handoff.stage) < 0 or rank(handoff.accepted) <= rank(handoff.stage):
+            message = (
+                f"accepting leads forward: '{handoff.accepted}' must be a funnel stage "
+                f"after '{handoff.stage}'"
+            )
+            yield SpecProblem(("handoff", "accepted"), message)
+    rejected = stages.get(handoff.rejected)
+    if rejected is not None and rejected.kind is not StageKind.NURTURE:
+        message = f"rejecting leads to a nurture stage; '{rejected.key}' is a {rejected.kind} stage"
+        yield SpecProblem(("handoff", "rejected"), message)

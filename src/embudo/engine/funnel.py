@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select, update
 
+from embudo.domain.facts import ContactFacts
 from embudo.domain.lifecycle import (
     MoveType,
     PlannedMove,
@@ -32,6 +33,7 @@ from embudo.domain.scoring import (
     fit_changes,
     reconcile_caps,
 )
+from embudo.engine.assignment import assign_entered
 from embudo.engine.history import ContactHistory, Reading, Recorded, company_traits, load
 from embudo.engine.identity import Stitcher
 from embudo.engine.rescore import refresh
@@ -79,13 +81,16 @@ def decide(
     ledger: list[dict[str, Any]] = []
     moves: list[dict[str, Any]] = []
     caches: list[dict[str, Any]] = []
+    facts_of: dict[int, ContactFacts] = {}
     for history in histories.values():
         history.company = companies_now.get(history.company_id or 0, {})
         decision = _Decision(workspace, history, reading, history.id in created, now)
+        facts_of[history.id] = decision.facts
         ledger += decision.ledger_rows()
         moves += decision.transition_rows()
         caches.append(decision.cache_row(_company_ids(conn, workspace.id, decision.profile)))
     _write(conn, ledger, moves, caches)
+    assign_entered(conn, workspace, moves, facts_of)
     refresh(conn, contacts.c.id.in_(reading.ids), now)
 
 

@@ -1,4 +1,4 @@
-"""Explicit lifecycle moves made by people: recycle, disqualify, reopen.
+"""Explicit lifecycle moves made by people: recycle, disqualify, reopen (and the hand-off's).
 
 These are the non-linear moves of the funnel. Each is allowed only where the
 funnel definition's `lifecycle.moves` allows it, is recorded as a transition
@@ -9,6 +9,7 @@ only events after the move can move the contact forward again.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
@@ -38,19 +39,61 @@ def move_contact(
 ) -> tuple[str, str]:
     """Make an explicit move; returns (from stage, to stage)."""
     contact_id = find_contact(conn, workspace.id, reference)
+    current = current_stage(conn, contact_id)
+    target = user_move(workspace.spec, kind, current.stage)
+    at = max(at, current.stage_at)
+    record_move(
+        conn,
+        workspace,
+        contact_id,
+        current.stage,
+        target,
+        _MOVE_TYPES[kind],
+        at=at,
+        actor=actor,
+        reason=reason,
+        now=now,
+    )
+    return current.stage, target
+
+
+def current_stage(conn: Connection, contact_id: int) -> Any:
+    """The contact's stage and since when (`stage`, `stage_at`), its row locked where possible.
+
+    The lock (PostgreSQL) keeps a concurrent ingester or person from moving the
+    contact between this read and the move written from it.
+    """
     query = select(contacts.c.stage, contacts.c.stage_at).where(contacts.c.id == contact_id)
     if conn.dialect.name == "postgresql":
         query = query.with_for_update()
-    current = conn.execute(query).one()
-    target = user_move(workspace.spec, kind, current.stage)
-    at = max(at, current.stage_at)
+    return conn.execute(query).one()
+
+
+def record_move(
+    conn: Connection,
+    workspace: Workspace,
+    contact_id: int,
+    from_stage: str,
+    to_stage: str,
+    move: MoveType,
+    *,
+    at: datetime,
+    actor: str,
+    reason: str | None,
+    now: datetime,
+) -> None:
+    """Append a move made by a person and bring the contact's cached stage in line.
+
+    `at` must not be before the contact's current `stage_at` (callers take the
+    later of the two), so the history stays in order.
+    """
     conn.execute(
         insert(lifecycle_transitions).values(
             workspace_id=workspace.id,
             contact_id=contact_id,
-            from_stage=current.stage,
-            to_stage=target,
-            move=_MOVE_TYPES[kind].value,
+            from_stage=from_stage,
+            to_stage=to_stage,
+            move=move.value,
             occurred_at=at,
             cause="user",
             spec_version_id=workspace.spec_version_id,
@@ -60,6 +103,5 @@ def move_contact(
         )
     )
     conn.execute(
-        update(contacts).where(contacts.c.id == contact_id).values(stage=target, stage_at=at)
+        update(contacts).where(contacts.c.id == contact_id).values(stage=to_stage, stage_at=at)
     )
-    return current.stage, target

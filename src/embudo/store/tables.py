@@ -350,3 +350,36 @@ deal_stage_history = Table(
     Column("recorded_at", UtcDateTime, nullable=False),
     Index("ix_deal_stage_history_deal", "deal_id", "id"),
 )
+"""Append-only: one row per deal move, its creation included (`from_stage` NULL)."""
+
+owner_assignments = Table(
+    "owner_assignments",
+    metadata,
+    _id(),
+    _workspace(),
+    Column("contact_id", Id, ForeignKey("contacts.id"), nullable=False),
+    Column("owner_id", Id, ForeignKey("users.id"), nullable=False),
+    Column("assigned_at", UtcDateTime, nullable=False),
+    Column("rule", String(100), nullable=False),
+    Column("actor", String(320), nullable=False),
+    Index("ix_owner_assignments_owner", "workspace_id", "owner_id"),
+    Index("ix_owner_assignments_contact", "contact_id", "id"),
+)
+"""Append-only: every hand-over of a contact; `contacts.owner_id` caches the last one."""
+
+sla_breaches = Table(
+    "sla_breaches",
+    metadata,
+    _id(),
+    _workspace(),
+    Column("contact_id", Id, ForeignKey("contacts.id"), nullable=False),
+    Column("transition_id", Id, ForeignKey("lifecycle_transitions.id"), nullable=False),
+    Column("owner_id", Id, ForeignKey("users.id"), nullable=True),
+    Column("kind", String(32), nullable=False),
+    Column("due_at", UtcDateTime, nullable=False),
+    Column("touched_at", UtcDateTime, nullable=True),
+    Column("detected_at", UtcDateTime, nullable=False),
+    UniqueConstraint("transition_id", "kind"),
+    Index("ix_sla_breaches_workspace_due", "workspace_id", "due_at"),
+)
+"""One row per breached MQL entry (`transition_id`); `touched_at` is filled by the late touch."""

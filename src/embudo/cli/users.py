@@ -1,0 +1,51 @@
+"""`embudo user add|list`: the people who own contacts and deals."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from embudo.cli.app import app
+from embudo.cli.contacts import Format
+from embudo.cli.deals import print_rows
+from embudo.cli.options import DbOption, WorkspaceOption, settings
+from embudo.cli.store import clock, opened
+from embudo.engine.users import add_user
+from embudo.store.users import list_users
+from embudo.store.workspaces import open_workspace
+
+user_app = typer.Typer(
+    name="user", help="Sales reps and marketers: add, list.", no_args_is_help=True
+)
+app.add_typer(user_app, name="user")
+
+
+@user_app.command("add")
+def add(
+    email: Annotated[str, typer.Argument(help="The user's email")],
+    name: Annotated[str, typer.Option(help="Full name")] = "",
+    team: Annotated[str, typer.Option(help="Team key, e.g. sales or front_desk")] = "sales",
+    db: DbOption = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Add an active user who can own deals."""
+    chosen = settings(db, workspace)
+    with opened(chosen) as engine, engine.begin() as conn:
+        found = open_workspace(conn, chosen.workspace)
+        user_id = add_user(conn, found.id, email, name=name, team=team, now=clock())
+    typer.echo(f"user {user_id}: {email.strip().lower()} ({team})")
+
+
+@user_app.command("list")
+def list_command(
+    output: Annotated[Format, typer.Option("--format", help="table, json or csv")] = Format.TABLE,
+    db: DbOption = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """List the workspace's users by team."""
+    chosen = settings(db, workspace)
+    with opened(chosen) as engine, engine.connect() as conn:
+        found = open_workspace(conn, chosen.workspace)
+        rows = list_users(conn, found.id)
+    print_rows(rows, output)

@@ -1,0 +1,36 @@
+"""Reading the people of a workspace: sales reps and marketers who own contacts and deals."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from embudo.domain.errors import NotFound
+from embudo.store.tables import users
+
+
+def find_active_user(conn: Connection, workspace_id: int, email: str) -> int:
+    """An active user by email (any case), or how to add one."""
+    found = conn.scalar(
+        select(users.c.id).where(
+            users.c.workspace_id == workspace_id,
+            users.c.email == email.strip().lower(),
+            users.c.active.is_(True),
+        )
+    )
+    if found is None:
+        raise NotFound(
+            f"no active user '{email}' — add one with: embudo user add {email} --name NAME"
+        )
+    return int(found)
+
+
+def list_users(conn: Connection, workspace_id: int) -> list[dict[str, Any]]:
+    """Every user of the workspace, by team then email."""
+    query = (
+        select(users.c.id, users.c.email, users.c.name, users.c.team, users.c.role, users.c.active)
+        .where(users.c.workspace_id == workspace_id)
+        .order_by(users.c.team, users.c.email)
+    )
+    return [dict(row._mapping) for row in conn.execute(query)]
