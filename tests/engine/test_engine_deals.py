@@ -21,9 +21,11 @@ from deal_support import (
 from funnel_support import (
     NOW,
     T0,
+    alias,
     at,
     contact,
     feed,
+    identify,
     track,
     transition_rows,
     workspace,
@@ -445,3 +447,14 @@ def test_deals_per_stage_count_and_value_every_stage(store: Engine) -> None:
         StageTotal("treatment", "treatment_not_started", "lost", 0, Decimal("0.00"), "EUR"),
     ]
     assert len(totals) == 9
+
+
+def test_a_merge_moves_the_absorbed_contacts_deals_to_the_survivor(store: Engine) -> None:
+    ready(store, "ana")
+    feed(store, [identify("i-bea", at(2), user="bea", email="bea@example.com")])
+    deal_id = new_deal(store, "bea", day=3)
+    feed(store, [alias("al-1", at(4), previous="bea", user="ana")])
+
+    survivor = contact(store, "ana")
+    assert deal_row(store, deal_id).contact_id == survivor.id
+    assert contact(store, "bea").id == survivor.id

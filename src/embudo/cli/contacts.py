@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import json
-import sys
-from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
@@ -15,6 +11,7 @@ from rich.table import Table
 from embudo.analytics.contacts import ContactFilter, explain, list_contacts
 from embudo.cli.app import app
 from embudo.cli.options import DbOption, WorkspaceOption, settings
+from embudo.cli.output import Format, FormatOption, print_rows
 from embudo.cli.store import clock, opened
 from embudo.domain.errors import InvalidInput
 from embudo.domain.spec import MoveKind
@@ -28,12 +25,6 @@ app.add_typer(lead_app, name="lead")
 ContactArgument = Annotated[str, typer.Argument(help="Contact id, user id or email")]
 
 
-class Format(StrEnum):
-    TABLE = "table"
-    JSON = "json"
-    CSV = "csv"
-
-
 @app.command("contacts")
 def contacts_command(
     stage: Annotated[str | None, typer.Option(help="Only contacts in this stage")] = None,
@@ -41,7 +32,7 @@ def contacts_command(
     max_score: Annotated[float | None, typer.Option(help="Score at most")] = None,
     channel: Annotated[str | None, typer.Option(help="First-touch channel key")] = None,
     limit: Annotated[int, typer.Option(min=1, help="How many, highest score first")] = 50,
-    output: Annotated[Format, typer.Option("--format", help="table, json or csv")] = Format.TABLE,
+    output: FormatOption = Format.TABLE,
     db: DbOption = None,
     workspace: WorkspaceOption = None,
 ) -> None:
@@ -55,27 +46,6 @@ def contacts_command(
             raise InvalidInput(f"--stage: unknown stage '{stage}' — one of: {known}")
         rows = list_contacts(conn, found.id, wanted)
     print_rows(rows, output)
-
-
-def print_rows(rows: list[dict[str, Any]], output: Format) -> None:
-    """Rows as a terminal table, JSON or CSV: the one way list commands print."""
-    if output is Format.JSON:
-        typer.echo(json.dumps(rows, default=str, indent=2))
-    elif output is Format.CSV and rows:
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    elif output is Format.TABLE:
-        table = Table(*(rows[0] if rows else ["id"]))
-        for row in rows:
-            table.add_row(*(_cell(value) for value in row.values()))
-        Console().print(table)
-
-
-def _cell(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:.1f}"
-    return "" if value is None else str(value)
 
 
 @app.command("explain")

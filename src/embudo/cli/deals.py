@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import json
-import sys
 from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any
@@ -16,8 +13,8 @@ from rich.table import Table
 
 from embudo.analytics.deals import DealFilter, list_deals, show_deal
 from embudo.cli.app import app
-from embudo.cli.contacts import Format
 from embudo.cli.options import DbOption, WorkspaceOption, settings
+from embudo.cli.output import Format, FormatOption, print_rows
 from embudo.cli.store import clock, opened
 from embudo.domain.deals import DealSource, parse_amount, pipeline_of
 from embudo.domain.errors import InvalidInput
@@ -189,7 +186,7 @@ def list_command(
     status: Annotated[Status | None, typer.Option(help="open, won or lost")] = None,
     owner: Annotated[str | None, typer.Option(help="Owner's email")] = None,
     limit: Annotated[int, typer.Option(min=1, help="How many, oldest first")] = 100,
-    output: Annotated[Format, typer.Option("--format", help="table, json or csv")] = Format.TABLE,
+    output: FormatOption = Format.TABLE,
     db: DbOption = None,
     workspace: WorkspaceOption = None,
 ) -> None:
@@ -202,21 +199,6 @@ def list_command(
             pipeline_of(found.spec, pipeline)
         rows = list_deals(conn, found.id, wanted)
     print_rows(rows, output)
-
-
-def print_rows(rows: list[dict[str, Any]], output: Format) -> None:
-    """Rows as a terminal table, JSON or CSV (amounts keep their decimals)."""
-    if output is Format.JSON:
-        typer.echo(json.dumps(rows, default=str, indent=2))
-    elif output is Format.CSV and rows:
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    elif output is Format.TABLE:
-        table = Table(*(rows[0] if rows else ["id"]))
-        for row in rows:
-            table.add_row(*("" if value is None else str(value) for value in row.values()))
-        Console().print(table)
 
 
 @deal_app.command("show")

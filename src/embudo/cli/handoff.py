@@ -15,8 +15,9 @@ import typer
 from embudo.analytics.queue import sales_queue
 from embudo.analytics.tasks import TaskFilter, list_tasks
 from embudo.cli.app import app
-from embudo.cli.contacts import ContactArgument, Format, lead_app, print_rows
+from embudo.cli.contacts import ContactArgument, lead_app
 from embudo.cli.options import DbOption, WorkspaceOption, settings
+from embudo.cli.output import Format, FormatOption, print_rows
 from embudo.cli.store import clock, opened
 from embudo.domain.errors import InvalidInput, NotFound
 from embudo.domain.sla import TaskKind
@@ -34,7 +35,6 @@ app.add_typer(sla_app, name="sla")
 app.add_typer(task_app, name="task")
 
 ByOption = Annotated[str, typer.Option("--by", help="Who answers (kept with the move)")]
-FormatOption = Annotated[Format, typer.Option("--format", help="table, json or csv")]
 LATE = " — late first touch: SLA breach recorded"
 
 

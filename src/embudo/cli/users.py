@@ -7,9 +7,8 @@ from typing import Annotated
 import typer
 
 from embudo.cli.app import app
-from embudo.cli.contacts import Format
-from embudo.cli.deals import print_rows
 from embudo.cli.options import DbOption, WorkspaceOption, settings
+from embudo.cli.output import Format, FormatOption, print_rows
 from embudo.cli.store import clock, opened
 from embudo.engine.users import add_user
 from embudo.store.users import list_users
@@ -39,7 +38,7 @@ def add(
 
 @user_app.command("list")
 def list_command(
-    output: Annotated[Format, typer.Option("--format", help="table, json or csv")] = Format.TABLE,
+    output: FormatOption = Format.TABLE,
     db: DbOption = None,
     workspace: WorkspaceOption = None,
 ) -> None:

@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, select
 
 from embudo.domain.deals import stage_on_opening, stage_on_winning
 from embudo.domain.errors import MoveNotAllowed
 from embudo.domain.lifecycle import MoveType, user_move
 from embudo.domain.spec import MoveKind
-from embudo.store.tables import contacts, lifecycle_transitions
+from embudo.engine.moves import record_move
+from embudo.store.tables import contacts
 from embudo.store.workspaces import Workspace
 
 
@@ -103,22 +104,16 @@ def _transition(
     move: Mover,
 ) -> ContactMoved:
     at = max(move.at, contact.stage_at)
-    conn.execute(
-        insert(lifecycle_transitions).values(
-            workspace_id=workspace.id,
-            contact_id=contact.id,
-            from_stage=contact.stage,
-            to_stage=target,
-            move=kind.value,
-            occurred_at=at,
-            cause="user",
-            spec_version_id=workspace.spec_version_id,
-            actor=move.actor,
-            reason=reason,
-            recorded_at=move.now,
-        )
-    )
-    conn.execute(
-        update(contacts).where(contacts.c.id == contact.id).values(stage=target, stage_at=at)
+    record_move(
+        conn,
+        workspace,
+        contact.id,
+        contact.stage,
+        target,
+        kind,
+        at=at,
+        actor=move.actor,
+        reason=reason,
+        now=move.now,
     )
     return ContactMoved(contact.id, contact.stage, target)

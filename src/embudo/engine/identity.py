@@ -4,7 +4,7 @@ A contact is known by identities — anonymous ids, user ids and emails. A
 message naming identities of no contact creates one; a message naming
 identities of two contacts (an anonymous visitor who identifies as a known
 user, or an `alias`) merges them: the older contact absorbs the other, whose
-events, score entries, identities and list memberships move to it, and the
+events, score entries, identities, list memberships, tasks and deals move to it, and the
 absorbed contact keeps its own transitions and is marked `merged_into`.
 
 New contacts are numbered provisionally (negative) while a batch is resolved
@@ -22,6 +22,7 @@ from sqlalchemy import Connection, insert, or_, select, update
 from embudo.domain.messages import Message
 from embudo.store.tables import (
     contacts,
+    deals,
     events,
     identities,
     list_memberships,
@@ -196,8 +197,13 @@ def _older_first(contact: int) -> tuple[int, int]:
 
 def _absorb(conn: Connection, absorbed: int, into: int) -> None:
     """Move what belongs to `absorbed` over to `into`; the absorbed row stays, marked."""
-    for table in (identities, events, score_ledger, list_memberships, tasks):
+    for table in (identities, events, score_ledger, list_memberships, tasks, deals):
         conn.execute(update(table).where(table.c.contact_id == absorbed).values(contact_id=into))
+    conn.execute(
+        update(deals)
+        .where(deals.c.referred_by_contact_id == absorbed)
+        .values(referred_by_contact_id=into)
+    )
     conn.execute(
         update(contacts)
         .where(or_(contacts.c.id == absorbed, contacts.c.merged_into_id == absorbed))
