@@ -27,6 +27,7 @@ from embudo.domain.conditions import Occurrence
 from embudo.domain.facts import ContactFacts
 from embudo.domain.lifecycle import BACKWARD
 from embudo.domain.scoring import Points, ScoreKind
+from embudo.store.sets import among
 from embudo.store.tables import (
     companies,
     contacts,
@@ -120,7 +121,7 @@ def _contacts(conn: Connection, ids: Collection[int]) -> dict[int, ContactHistor
         contacts.c.last_seen_at,
         contacts.c.channel_id,
         contacts.c.campaign_id,
-    ).where(contacts.c.id.in_(ids))
+    ).where(among(conn, contacts.c.id, ids))
     if conn.dialect.name == "postgresql":
         query = query.with_for_update()
     return {
@@ -145,7 +146,7 @@ def _events(
     worth_reading = or_(
         events.c.name.in_(reading.watched),
         events.c.campaign_id.is_not(None),
-        events.c.id.in_(reading.fresh_ids),
+        among(conn, events.c.id, reading.fresh_ids),
     )
     rows = conn.execute(
         select(
@@ -157,7 +158,12 @@ def _events(
             events.c.channel_id,
             events.c.campaign_id,
         )
-        .where(or_(events.c.contact_id.in_(full), events.c.contact_id.in_(lean) & worth_reading))
+        .where(
+            or_(
+                among(conn, events.c.contact_id, full),
+                among(conn, events.c.contact_id, lean) & worth_reading,
+            )
+        )
         .order_by(events.c.occurred_at, events.c.id)
     )
     recorded: dict[int, list[Recorded]] = defaultdict(list)
@@ -178,7 +184,7 @@ def _entries(conn: Connection, ids: Collection[int]) -> dict[int, list[Points]]:
             score_ledger.c.points,
             score_ledger.c.occurred_at,
             score_ledger.c.half_life_days,
-        ).where(score_ledger.c.contact_id.in_(ids))
+        ).where(among(conn, score_ledger.c.contact_id, ids))
     )
     entries: dict[int, list[Points]] = defaultdict(list)
     for row in rows:
@@ -198,7 +204,7 @@ def _sums(conn: Connection, ids: Collection[int]) -> dict[tuple[int, ScoreKind, 
             score_ledger.c.rule,
             func.sum(score_ledger.c.points),
         )
-        .where(score_ledger.c.contact_id.in_(ids))
+        .where(among(conn, score_ledger.c.contact_id, ids))
         .group_by(score_ledger.c.contact_id, score_ledger.c.kind, score_ledger.c.rule)
     )
     return {(cid, ScoreKind(kind), rule): float(points) for cid, kind, rule, points in rows}
@@ -208,7 +214,7 @@ def _backward_moves(conn: Connection, ids: Collection[int]) -> dict[int, datetim
     rows = conn.execute(
         select(lifecycle_transitions.c.contact_id, func.max(lifecycle_transitions.c.occurred_at))
         .where(
-            lifecycle_transitions.c.contact_id.in_(ids),
+            among(conn, lifecycle_transitions.c.contact_id, ids),
             lifecycle_transitions.c.move.in_([move.value for move in BACKWARD]),
         )
         .group_by(lifecycle_transitions.c.contact_id)
@@ -218,5 +224,7 @@ def _backward_moves(conn: Connection, ids: Collection[int]) -> dict[int, datetim
 
 def company_traits(conn: Connection, ids: Collection[int]) -> dict[int, dict[str, Any]]:
     """Current traits of each company in `ids`."""
-    rows = conn.execute(select(companies.c.id, companies.c.traits).where(companies.c.id.in_(ids)))
+    rows = conn.execute(
+        select(companies.c.id, companies.c.traits).where(among(conn, companies.c.id, ids))
+    )
     return dict(rows.all())

@@ -20,6 +20,7 @@ from datetime import datetime
 from sqlalchemy import Connection, insert, or_, select, update
 
 from embudo.domain.messages import Message
+from embudo.store.sets import among
 from embudo.store.tables import (
     contacts,
     deals,
@@ -85,7 +86,8 @@ class Stitcher:
         values = {value for _, value in wanted}
         rows = self.conn.execute(
             select(identities.c.kind, identities.c.value, identities.c.contact_id).where(
-                identities.c.workspace_id == self.workspace_id, identities.c.value.in_(values)
+                identities.c.workspace_id == self.workspace_id,
+                among(self.conn, identities.c.value, values),
             )
         )
         self.known = {(kind, value): cid for kind, value, cid in rows if (kind, value) in wanted}
@@ -127,21 +129,16 @@ class Stitcher:
         """Insert the batch's new contacts; map provisional numbers to real ids.
 
         Each new contact records the message that created it, which is also
-        how its id is found again: SQLite cannot return ids of a multi-row
-        insert in the order given, so asking for them would insert row by row.
+        how its returned id is matched to it: SQLite cannot return the ids of a
+        multi-row insert in the order given, and asking for that order would
+        make SQLAlchemy insert row by row.
         """
         founders = self._founders()
         if not founders:
             return {}
         rows = [self._new_row(founder, entry_stage) for founder in founders.values()]
-        self.conn.execute(insert(contacts), rows)
-        found = self.conn.execute(
-            select(contacts.c.first_message_id, contacts.c.id).where(
-                contacts.c.workspace_id == self.workspace_id,
-                contacts.c.first_message_id.in_([self.first_message[f] for f in founders.values()]),
-            )
-        )
-        by_message = dict(found.all())
+        statement = insert(contacts).returning(contacts.c.first_message_id, contacts.c.id)
+        by_message: dict[str, int] = dict(self.conn.execute(statement, rows).all())
         real = {root: by_message[self.first_message[f]] for root, f in founders.items()}
         self._created = set(real.values())
         return real

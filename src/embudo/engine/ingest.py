@@ -18,6 +18,7 @@ from embudo.domain.messages import Message
 from embudo.engine.funnel import apply_batch
 from embudo.engine.intake import Incoming, Rejection
 from embudo.engine.touches import Touches
+from embudo.store.sets import among
 from embudo.store.tables import dead_letters, events
 from embudo.store.workspaces import Workspace, open_workspace
 
@@ -87,7 +88,7 @@ def _new_messages(conn: Connection, workspace_id: int, messages: list[Message]) 
     stored = set(
         conn.scalars(
             select(events.c.message_id).where(
-                events.c.workspace_id == workspace_id, events.c.message_id.in_(ids)
+                events.c.workspace_id == workspace_id, among(conn, events.c.message_id, ids)
             )
         )
     )
