@@ -180,14 +180,18 @@ def test_malformed_yaml_is_one_clear_line(tmp_path: Path) -> None:
     assert "not valid YAML" in done.stderr
 
 
-def test_demo_prints_stages_and_channels(tmp_path: Path, store_url: str) -> None:
+def test_demo_prints_stages_channels_and_deals(tmp_path: Path, store_url: str) -> None:
     done = embudo(
         tmp_path, "demo", "--contacts", "200", "--seed", "3", "--no-serve", "--db", store_url
     )
     assert done.returncode == 0, done.stderr
     assert "Contacts per lifecycle stage" in done.stdout
     assert "Contacts per channel" in done.stdout
+    assert "Deals per pipeline stage" in done.stdout
+    assert "new_business" in done.stdout and "EUR" in done.stdout
+    assert "reps added" in done.stdout and "first-touch SLA breaches" in done.stdout
     again = embudo(
         tmp_path, "demo", "--contacts", "200", "--seed", "3", "--no-serve", "--db", store_url
     )
     assert "0 messages applied" in again.stdout
+    assert "no sales move applied again" in again.stdout

@@ -67,16 +67,18 @@ def test_an_mql_is_assigned_worked_and_accepted(mql: Path, store_url: str) -> No
     call = ("--title", "Call Ana", "--kind", "call", "--due", "2026-12-01T10:00")
     added = embudo(mql, "task", "add", "u1", *call, "--db", store_url)
     assert added.returncode == 0, added.stderr
-    assert added.stdout.strip() == "task 1: call 'Call Ana' about u1"
+    assert added.stdout.strip() == "task 2: call 'Call Ana' about u1"
     mine = ("--open", "--owner", REPS[0], "--format", "json")
     listed = embudo(mql, "task", "list", *mine, "--db", store_url)
-    [task] = json.loads(listed.stdout)
-    assert (task["title"], task["due_at"]) == ("Call Ana", "2026-12-01 09:00:00+00:00")
+    assert [(task["title"], task["due_at"]) for task in json.loads(listed.stdout)] == [
+        ("Call the new MQL", "2026-10-05 09:00:00+00:00"),  # the template's mql_handoff playbook
+        ("Call Ana", "2026-12-01 09:00:00+00:00"),
+    ]
 
-    done = embudo(mql, "task", "done", "1", "--outcome", "interested", "--db", store_url)
+    done = embudo(mql, "task", "done", "2", "--outcome", "interested", "--db", store_url)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == (
-        "task 1: done (interested) — late first touch: SLA breach recorded"
+        "task 2: done (interested) — late first touch: SLA breach recorded"
     )
     accepted = embudo(mql, "lead", "accept", "u1", "--by", REPS[0], "--db", store_url)
     assert accepted.returncode == 0, accepted.stderr

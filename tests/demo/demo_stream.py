@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from embudo.demo.simulator import LeadCommand, Step
+from embudo.demo.simulator import Command, LeadCommand, Step
 from embudo.domain.conditions import Occurrence
 from embudo.domain.facts import ContactFacts
 from embudo.domain.messages import Message as Segment
@@ -95,6 +95,8 @@ class Contact:
 
     occurrences: list[Occurrence] = field(default_factory=list)
     commands: list[LeadCommand] = field(default_factory=list)
+    sales: list[Command] = field(default_factory=list)
+    """Every other command about the contact: answers, calls, deal steps, in time order."""
     user_id: str | None = None
 
     def facts(self, spec: FunnelSpec) -> ContactFacts:
@@ -129,6 +131,9 @@ def contacts(steps: list[Step]) -> dict[str, Contact]:
     for step in steps:
         if isinstance(step, LeadCommand):
             by_user[step.user_id].commands.append(step)
+            continue
+        if not isinstance(step, dict):
+            by_user[step.user_id].sales.append(step)
             continue
         message = Segment.model_validate(step)
         assert message.anonymous_id is not None

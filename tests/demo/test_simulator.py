@@ -21,7 +21,7 @@ TEMPLATES = sorted((Path(__file__).parents[2] / "src/embudo/templates").glob("*.
 
 
 def at(step: Step) -> datetime:
-    if isinstance(step, LeadCommand):
+    if not isinstance(step, dict):
         return step.at
     return datetime.fromisoformat(str(step["timestamp"]).replace("Z", "+00:00"))
 
@@ -137,8 +137,10 @@ def test_recycled_mqls_were_mqls_and_some_come_back(
 
 
 def _qualifies_after_recycle(spec: FunnelSpec, contact: Contact) -> bool:
+    """Whether the contact qualifies again (as an MQL or an SQL) after its first recycle."""
     since = next(command.at for command in contact.commands if command.kind == "recycle")
-    return earliest(spec.qualification["mql"], contact.facts(spec), since) is not None
+    facts = contact.facts(spec)
+    return any(earliest(spec.qualification[key], facts, since) for key in ("mql", "sql"))
 
 
 def test_nothing_happens_after_a_disqualification(people: dict[str, Contact]) -> None:

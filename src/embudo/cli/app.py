@@ -21,7 +21,18 @@ errors = Console(stderr=True, highlight=False, soft_wrap=True)
 
 def _register() -> None:
     """Attach every command group; each module adds its commands to `app`."""
-    from embudo.cli import contacts, db, deals, demo, handoff, ingest, spec, users  # noqa: F401
+    from embudo.cli import (  # noqa: F401
+        contacts,
+        db,
+        deals,
+        demo,
+        handoff,
+        ingest,
+        lists,
+        outbox,
+        spec,
+        users,
+    )
 
 
 def main() -> None:

@@ -20,6 +20,7 @@ from embudo.domain.deals import DealSource, parse_amount, pipeline_of
 from embudo.domain.errors import InvalidInput
 from embudo.engine.deal_lifecycle import ContactMoved
 from embudo.engine.deals import DealMoved, create_deal, lose_deal, move_deal, win_deal
+from embudo.engine.rotting import check_rotting, rotted
 from embudo.store.workspaces import open_workspace
 
 deal_app = typer.Typer(
@@ -242,3 +243,17 @@ def _print_detail(deal: dict[str, Any], history: list[dict[str, Any]]) -> None:
 
 def _money(amount: Any, currency: str) -> str:
     return str(format_currency(amount, currency, locale="en"))
+
+
+@deal_app.command("rot-check")
+def rot_check(db: DbOption = None, workspace: WorkspaceOption = None) -> None:
+    """Run the `deal_rots` playbooks of open deals stalled past their stage's rotting_days."""
+    chosen = settings(db, workspace)
+    with opened(chosen) as engine, engine.begin() as conn:
+        found = open_workspace(conn, chosen.workspace)
+        now = clock()
+        stalled = rotted(conn, found, now)
+        runs = check_rotting(conn, found, now)
+    for ran in runs:
+        typer.echo(f"{ran.subject}: {ran.playbook} — {'; '.join(ran.outcomes)}")
+    typer.echo(f"{len(stalled)} rotting deals, {len(runs)} new playbook runs")

@@ -12,6 +12,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from sqlalchemy import Engine
 
+from embudo.analytics.deals import StageTotal, deals_by_stage
 from embudo.analytics.summary import contacts_by_channel, contacts_by_stage
 from embudo.cli.app import app
 from embudo.cli.options import DbOption, WorkspaceOption, settings
@@ -39,10 +40,12 @@ def demo(
     db: DbOption = None,
     workspace: WorkspaceOption = None,
 ) -> None:
-    """Simulate 12 months of visitors, leads, MQLs, recycling and disqualification.
+    """Simulate 12 months of the whole cycle: visitors, leads, MQLs, the hand-off, deals.
 
-    Everything goes through the engine as Segment messages and sales commands,
-    deterministic per seed; then contacts per lifecycle stage and per channel are printed.
+    Everything goes through the engine as Segment messages and sales commands
+    (answers to MQLs, calls, deals opened, moved, won and lost), deterministic
+    per seed; then contacts per lifecycle stage and per channel, and deals per
+    pipeline stage with their value, are printed.
     """
     if contacts < 1:
         raise InvalidInput(f"--contacts {contacts}: simulate at least 1 contact")
@@ -61,7 +64,9 @@ def demo(
             workspace_id = open_workspace(conn, chosen.workspace).id
             stages = contacts_by_stage(conn, workspace_id)
             channels = contacts_by_channel(conn, workspace_id)
+            deals = deals_by_stage(conn, workspace_id, loaded.spec)
     _print(loaded.spec, summary, stages, channels, seconds)
+    _print_sales(summary, deals)
 
 
 def _year_before(now: datetime) -> datetime:
@@ -100,7 +105,7 @@ def _print(
     console.print(
         f"demo: {done.accepted:,} messages applied ({done.duplicates:,} duplicates, "
         f"{done.rejected:,} rejected), {summary.moves:,} sales moves "
-        f"({summary.refused:,} refused) in {seconds:.1f} s"
+        f"({summary.refusals:,} refused) in {seconds:.1f} s"
     )
     by_stage = Table("stage", "team", "contacts", title="Contacts per lifecycle stage")
     for stage in spec.lifecycle.stages:
@@ -110,3 +115,27 @@ def _print(
     for channel, count in channels.items():
         by_channel.add_row(channel, f"{count:,}")
     console.print(by_channel)
+
+
+def _print_sales(summary: DemoSummary, deals: list[StageTotal]) -> None:
+    """The sales side: what sales did, the SLA breaches, deals per pipeline stage."""
+    console = Console()
+    if summary.replayed:
+        console.print("sales: this seed was played here before — no sales move applied again")
+    else:
+        console.print(f"sales: {summary.reps} reps added; " + _by_kind(summary))
+    console.print(f"first-touch SLA breaches: {summary.breaches:,}")
+    table = Table("pipeline", "stage", "kind", "deals", "value", title="Deals per pipeline stage")
+    for row in deals:
+        value = f"{row.value:,.2f} {row.currency}"
+        table.add_row(row.pipeline, row.stage, row.kind, f"{row.deals:,}", value)
+    console.print(table)
+
+
+def _by_kind(summary: DemoSummary) -> str:
+    kinds = sorted({*summary.applied, *summary.refused})
+    return ", ".join(
+        f"{kind} {summary.applied[kind]:,}"
+        + (f" ({summary.refused[kind]:,} refused)" if summary.refused[kind] else "")
+        for kind in kinds
+    )

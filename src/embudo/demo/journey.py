@@ -4,7 +4,8 @@ A journey is written whole when the visitor first arrives, as timed steps; the
 simulator merges all journeys by time. The shares below are the "believable
 business": most visitors never convert, about a third of leads become MQLs,
 fewer climb on, and the funnel is not linear (sales recycles and disqualifies,
-recycled leads sometimes come back, some contacts unsubscribe).
+recycled leads sometimes come back, some contacts unsubscribe). Sales answers
+the MQL (`answers`) and sells to the contacts that climb (`sales`).
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from datetime import datetime, timedelta
 from random import Random
 from typing import Any
 
+from embudo.demo.answers import answer
 from embudo.demo.persona import fitted, person, satisfy
 from embudo.demo.plans import Plan, PlannedEvent, plan_for, properties_for
+from embudo.demo.sales import Promoters, first_sale, repeat_sale
 from embudo.demo.scenario import DIRECT_CONVERSION, PAGE, Gate, Scenario
 from embudo.demo.steps import (
     DISQUALIFY_REASONS,
@@ -23,6 +26,7 @@ from embudo.demo.steps import (
     Campaign,
     LeadCommand,
     Step,
+    Timed,
     Who,
     group,
     identify,
@@ -46,17 +50,21 @@ SCORE_MARGIN = 1.3
 """Engagement earns this much more than a score threshold, to outlast decay."""
 MAX_BOOSTS = 40
 SECOND = timedelta(seconds=1)
-
-Timed = tuple[datetime, Step]
+DEAL_SHARE = 0.8
+"""Contacts that reach the top qualified stage (SQL) and get a deal."""
+SHORT_DEAL_SHARE = 0.15
+"""Accepted MQLs that stop climbing but get a deal all the same (sales saw a need)."""
 
 
 def days(count: float) -> timedelta:
     return timedelta(days=count)
 
 
-def journey(scenario: Scenario, rng: Random, number: int, arrival: datetime) -> list[Timed]:
+def journey(
+    scenario: Scenario, rng: Random, number: int, arrival: datetime, promoters: Promoters
+) -> list[Timed]:
     """Every step of visitor `number`, who first arrives at `arrival`; not in time order."""
-    contact = Journey(scenario, rng, number)
+    contact = Journey(scenario, rng, number, promoters)
     source = scenario.source(rng)
     campaign = source.campaign(rng, arrival) if source else None
     converts = rng.random() < (source.conversion if source else DIRECT_CONVERSION)
@@ -67,8 +75,10 @@ def journey(scenario: Scenario, rng: Random, number: int, arrival: datetime) -> 
 class Journey:
     """The steps of one contact; nothing is kept after `stop`, when the contact left."""
 
-    def __init__(self, scenario: Scenario, rng: Random, number: int) -> None:
+    def __init__(self, scenario: Scenario, rng: Random, number: int, promoters: Promoters) -> None:
         self.scenario, self.rng, self.number = scenario, rng, number
+        self.promoters = promoters
+        self.accepted = self.rejected = False
         self.who = Who(f"anon-{scenario.seed}-{number}")
         self.user_id = f"user-{scenario.seed}-{number}"
         self.traits: dict[str, Any] = {}
@@ -84,6 +94,10 @@ class Journey:
         """A last step: the contact unsubscribed or sales set it aside."""
         self.add(at, step)
         self.stop = min(self.stop, at)
+
+    def add_all(self, steps: list[Timed]) -> None:
+        for at, step in steps:
+            self.add(at, step)
 
     def kept(self) -> list[Timed]:
         """The steps up to the contact's last one (visits planned later are dropped)."""
@@ -215,13 +229,53 @@ class Journey:
             if self.rng.random() >= gate.rate:
                 if self.rng.random() < PARTIAL_SHARE:
                     self.qualify(gate, at, partial=True)
+                self.sell(at, share=SHORT_DEAL_SHARE if self.accepted else 0.0)
                 return
-            at = self.qualify(gate, at)
-            if not recycled and self.rng.random() < RECYCLE_SHARE:
+            answered = self.hand_off(gate, self.qualify(gate, at))
+            if answered is None:
+                return
+            at = answered
+            if not (recycled or self.rejected) and self.rng.random() < RECYCLE_SHARE:
                 recycled, back = True, self.recycle(at)
                 if back is None:
                     return
                 at = self.qualify(gate, back)
+        self.sell(at, share=DEAL_SHARE)
+
+    def hand_off(self, gate: Gate, entered: datetime) -> datetime | None:
+        """Sales' answer when `gate` is the hand-off stage; when the climb goes on, if it does.
+
+        A rejected MQL goes to nurture; it may come back, qualify again and be
+        answered again (never rejected twice).
+        """
+        if gate.stage != self.scenario.sales.handoff_stage:
+            return entered
+        given = answer(self.scenario.sales, self.rng, self.user_id, entered)
+        self.add_all(given.steps)
+        if given.at is not None and not given.accepted:
+            self.rejected = True
+            back = self.come_back(given.at)
+            if back is None:
+                return None
+            entered = self.qualify(gate, back)
+            given = answer(self.scenario.sales, self.rng, self.user_id, entered, again=True)
+            self.add_all(given.steps)
+        self.accepted = given.accepted
+        return max(entered, given.at or entered)
+
+    def sell(self, at: datetime, *, share: float) -> None:
+        """With chance `share`, a deal a few days on; a won one may bring a repeat purchase."""
+        play = self.scenario.sales.pipeline
+        if play is None or self.rng.random() >= share:
+            return
+        opened = at + days(self.rng.uniform(1, 10))
+        referrer = self.promoters.pick(self.rng, opened, self.user_id)
+        sale = first_sale(play, self.rng, self.user_id, opened, referrer)
+        self.add_all(sale.steps)
+        if sale.won_at is None or sale.won_at > self.stop:
+            return
+        self.promoters.add(sale.won_at, self.user_id)
+        self.add_all(repeat_sale(play, self.rng, self.user_id, sale.won_at).steps)
 
     def qualify(self, gate: Gate, at: datetime, *, partial: bool = False) -> datetime:
         """A visit, then what meets the gate (traits, engagement, events); when it ended."""
@@ -264,6 +318,10 @@ class Journey:
         when = at + days(self.rng.uniform(3, 21))
         reason = self.rng.choice(RECYCLE_REASONS)
         self.add(when, LeadCommand("recycle", self.user_id, reason, when))
+        return self.come_back(when)
+
+    def come_back(self, left: datetime) -> datetime | None:
+        """When a contact sent back to nurture engages again, if it ever does."""
         if self.rng.random() >= REENGAGE_SHARE:
             return None
-        return when + days(self.rng.uniform(30, 120))
+        return left + days(self.rng.uniform(30, 120))

@@ -13,6 +13,7 @@ from datetime import datetime
 from itertools import accumulate
 from random import Random
 
+from embudo.demo.desk import SalesDesk, sales_desk
 from embudo.demo.plans import by_name, comparisons, trait_tests
 from embudo.demo.steps import Campaign
 from embudo.domain.channels import channel_of
@@ -81,6 +82,7 @@ class Scenario:
     unfit_tests: tuple[TraitIs, ...]
     fit_traits: dict[str, tuple[Comparison, ...]]
     fit_company: dict[str, tuple[Comparison, ...]]
+    sales: SalesDesk
 
     def source(self, rng: Random) -> Source | None:
         return rng.choices(self.sources, cum_weights=self.cumulative)[0]
@@ -110,6 +112,7 @@ def cast(spec: FunnelSpec, rng: Random, *, seed: int, contacts: int, end: dateti
         unfit_tests=tuple(test for condition in unfit for test in trait_tests(condition)),
         fit_traits=by_name(fit, TraitIs),
         fit_company=by_name(company, CompanyIs),
+        sales=sales_desk(spec),
     )
 
 

@@ -20,29 +20,31 @@ from itertools import count
 from random import Random
 
 from embudo.demo.journey import journey
+from embudo.demo.sales import Promoters
 from embudo.demo.scenario import cast
 from embudo.demo.seasons import DAY, add_months, arrivals_by_day, utc
-from embudo.demo.steps import LeadCommand, Message, Step
+from embudo.demo.steps import Command, LeadCommand, Message, Step
 from embudo.domain.spec import FunnelSpec
 
-__all__ = ["LeadCommand", "Message", "Step", "simulate"]
+__all__ = ["Command", "LeadCommand", "Message", "Step", "simulate"]
 
 Pending = list[tuple[datetime, int, Step]]
 
 
 def simulate(
     spec: FunnelSpec, *, contacts: int, seed: int, start: datetime, months: int = 12
-) -> Iterator[Message | LeadCommand]:
+) -> Iterator[Step]:
     """Messages and commands of `contacts` visitors over `months` from `start`, in time order."""
     rng = Random(seed)
     start = utc(start)
     end = add_months(start, months)
     scenario = cast(spec, rng, seed=seed, contacts=contacts, end=end)
     pending: Pending = []
+    promoters = Promoters()
     order, numbers, ids = count(), count(), count()
     for day, arrivals in arrivals_by_day(rng, contacts, start, end):
         for arrival in arrivals:
-            for at, step in journey(scenario, rng, next(numbers), arrival):
+            for at, step in journey(scenario, rng, next(numbers), arrival, promoters):
                 heapq.heappush(pending, (at, next(order), step))
         yield from _release(pending, day + DAY, seed, ids)
     yield from _release(pending, end + DAY, seed, ids)

@@ -1,15 +1,20 @@
-"""What the simulator emits: Segment-spec messages and sales lead commands.
+"""What the simulator emits: Segment-spec messages and sales commands.
 
 Messages are plain dicts shaped like https://segment.com/docs/connections/spec/,
 the same shape the HTTP intake receives, so the demo exercises the engine's real
 input path. `messageId` is stamped by the simulator when a step is released, in
 stream order, which keeps ids deterministic per seed.
+
+Sales commands name the contact by the simulator's user id and a deal by its
+contact and pipeline, never by a database id: the simulator writes the year
+before anything is stored, and a playbook may have opened the deal already.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, Literal
 
 Message = dict[str, Any]
@@ -29,7 +34,80 @@ class LeadCommand:
     at: datetime
 
 
-Step = Message | LeadCommand
+@dataclass(frozen=True, slots=True)
+class LeadAnswer:
+    """Sales' answer to an MQL: accept it (SAL), or reject it to nurture with a reason."""
+
+    kind: Literal["accept", "reject"]
+    user_id: str
+    at: datetime
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CallMade:
+    """A call to the contact, logged as a completed task: a sales touch for the SLA."""
+
+    user_id: str
+    at: datetime
+    outcome: str
+
+
+@dataclass(frozen=True, slots=True)
+class DealOpened:
+    """A deal for the contact in `pipeline`; `referred_by` is the promoter's user id."""
+
+    user_id: str
+    pipeline: str
+    stage: str
+    amount: Decimal
+    at: datetime
+    referred_by: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DealMoved:
+    """The contact's open deal in `pipeline` moves to another open stage."""
+
+    user_id: str
+    pipeline: str
+    stage: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class DealWon:
+    user_id: str
+    pipeline: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class DealLost:
+    """Closed lost with a loss reason; `recycle` sends the contact back to nurture."""
+
+    user_id: str
+    pipeline: str
+    reason: str
+    at: datetime
+    recycle: bool = False
+
+
+DealStep = DealOpened | DealMoved | DealWon | DealLost
+Command = LeadCommand | LeadAnswer | CallMade | DealStep
+Step = Message | Command
+Timed = tuple[datetime, Step]
+
+
+def person_of(identifier: str) -> str:
+    """The visitor behind an id: `anon-7-42` and `user-7-42` are both visitor `7-42`."""
+    return identifier.split("-", 1)[1]
+
+
+def people_in(command: Command) -> tuple[str, ...]:
+    """The visitors a command is about: its contact, and for a referral the promoter too."""
+    referrer = command.referred_by if isinstance(command, DealOpened) else None
+    return tuple(person_of(who) for who in (command.user_id, referrer) if who is not None)
 
 
 @dataclass(frozen=True, slots=True)

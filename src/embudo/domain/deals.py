@@ -16,6 +16,7 @@ pipeline agree; a won deal makes a contact not yet a customer one.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from functools import cache
@@ -270,3 +271,14 @@ def orphan(spec: FunnelSpec, pipeline: str, stage: str, status: str) -> Orphan |
         advice = f"keep it {status}, or move those deals first"
         return Orphan(where, f"stage '{stage}' changes from {status} to {target.kind}", advice)
     return None
+
+
+def rots_at(spec: FunnelSpec, pipeline: str, stage: str, entered_at: datetime) -> datetime | None:
+    """When a deal that entered `stage` at `entered_at` rots; None for a stage without a limit.
+
+    A deal rots `rotting_days` after it entered its stage and did not move:
+    the rep has let it stall (the seeds' "se deja de dar seguimiento").
+    """
+    found = spec.pipelines.get(pipeline)
+    limit = next((s.rotting_days for s in found.stages if s.key == stage), None) if found else None
+    return None if limit is None else entered_at + timedelta(days=limit)

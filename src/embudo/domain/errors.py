@@ -50,3 +50,9 @@ class DatabaseNotReady(EmbudoError):
     """The database is unreachable or not migrated to the schema this code needs."""
 
     code = "store.not_ready"
+
+
+class PlaybookLoop(EmbudoError):
+    """Playbooks kept triggering one another past the nesting limit: a definition bug."""
+
+    code = "playbook.loop"

@@ -209,8 +209,22 @@ class RemoveFromList(Model):
 
 
 class SetProperty(Model):
+    """A contact trait a playbook sets; consent and identity are the contact's, not a rule's."""
+
     set_property: Key
     value: str | int | float | bool | None
+
+    @model_validator(mode="after")
+    def _not_reserved(self) -> SetProperty:
+        if self.set_property in RESERVED_TRAITS:
+            raise ValueError(
+                f"a playbook cannot set `{self.set_property}`: email and subscription "
+                "come only from the contact's own messages"
+            )
+        return self
+
+
+RESERVED_TRAITS = frozenset({"email", "subscribed", "unsubscribed"})
 
 
 class AssignOwner(Model):

@@ -100,6 +100,28 @@ def assign_contact(
     return found
 
 
+def assign_unowned(
+    conn: Connection,
+    workspace: Workspace,
+    contact_id: int,
+    chosen: Route,
+    *,
+    at: datetime,
+    actor: str,
+) -> Assigned | None:
+    """Give a contact without an active owner the owner `chosen` leads to (a playbook's).
+
+    A contact that has an active owner keeps them, as on entering the
+    hand-off stage, so a playbook never hands a lead over a second time.
+    Returns None when nothing was assigned.
+    """
+    if _owned(conn, {contact_id}):
+        return None
+    found = _Assigner(conn, workspace).assign(contact_id, chosen, at)
+    _record(conn, workspace.id, [found] if found else [], actor)
+    return found
+
+
 class _Assigner:
     """Resolves routes to active users, taking turns per team across one batch."""
 

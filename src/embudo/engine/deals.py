@@ -30,6 +30,7 @@ from embudo.domain.deals import (
     win,
 )
 from embudo.domain.errors import InvalidInput, NotFound
+from embudo.domain.playbooks import DealEntered
 from embudo.domain.spec import PipelineStageKind
 from embudo.engine.deal_lifecycle import (
     ContactMoved,
@@ -39,6 +40,7 @@ from embudo.engine.deal_lifecycle import (
     make_customer,
     recycle_contact,
 )
+from embudo.engine.playbooks import run_playbooks
 from embudo.store.contacts import find_contact
 from embudo.store.tables import deal_stage_history, deals
 from embudo.store.users import find_active_user
@@ -59,7 +61,7 @@ class DealMoved:
 def create_deal(
     conn: Connection,
     workspace: Workspace,
-    contact_ref: str,
+    contact_ref: str | int,
     *,
     pipeline: str,
     stage: str | None = None,
@@ -77,13 +79,14 @@ def create_deal(
     """Open a deal for a contact in a pipeline; returns its id.
 
     The deal inherits the contact's company and first-touch channel and
-    campaign, so revenue traces back to where the lead came from.
+    campaign, so revenue traces back to where the lead came from. An int
+    `contact_ref` is the contact's id (a playbook's), never read as a user id.
     """
     subject = f"contact {contact_ref}"
     planned = opening(workspace.spec, pipeline, stage, subject)
     check_amount(amount, subject)
     money = check_currency(currency or workspace.spec.pipelines[pipeline].currency, subject)
-    contact = lock_contact(conn, find_contact(conn, workspace.id, contact_ref))
+    contact = lock_contact(conn, _contact_id(conn, workspace, contact_ref))
     stage_on_opening(workspace.spec, contact.stage, subject)
     values = {
         "contact_id": contact.id,
@@ -101,7 +104,7 @@ def create_deal(
     }
     mover = Mover(actor, at or now, now)
     deal_id = _insert(conn, workspace, values, planned, mover)
-    _record(conn, workspace, deal_id, planned, source, None, mover)
+    _record(conn, workspace, (deal_id, contact.id), planned, source, None, mover)
     lift_to_opportunity(conn, workspace, contact.id, f"deal {deal_id}", mover)
     return deal_id
 
@@ -176,6 +179,12 @@ def lose_deal(
     if recycle:
         recycled = recycle_contact(conn, workspace, deal.contact_id, deal_id, reason, dated)
     return DealMoved(deal_id, deal.stage, planned.to_stage, planned.status, recycled)
+
+
+def _contact_id(conn: Connection, workspace: Workspace, reference: str | int) -> int:
+    if isinstance(reference, int):
+        return reference
+    return find_contact(conn, workspace.id, reference)
 
 
 def _lock_deal(conn: Connection, workspace: Workspace, deal_id: int) -> Any:
@@ -255,19 +264,21 @@ def _apply(
         )
     )
     dated = Mover(mover.actor, at, mover.now)
-    _record(conn, workspace, deal.id, planned, source, reason, dated)
+    _record(conn, workspace, (deal.id, deal.contact_id), planned, source, reason, dated)
     return dated
 
 
 def _record(
     conn: Connection,
     workspace: Workspace,
-    deal_id: int,
+    deal: tuple[int, int],
     planned: DealMove,
     source: DealSource,
     reason: str | None,
     mover: Mover,
 ) -> None:
+    """Append the move to the deal's history and run the playbooks of the stage it entered."""
+    deal_id, contact_id = deal
     conn.execute(
         insert(deal_stage_history).values(
             workspace_id=workspace.id,
@@ -282,3 +293,5 @@ def _record(
             recorded_at=mover.now,
         )
     )
+    entered = DealEntered(deal_id, contact_id, planned.to_stage, mover.at)
+    run_playbooks(conn, workspace, [entered], now=mover.now)

@@ -36,8 +36,10 @@ from embudo.domain.scoring import (
 from embudo.engine.assignment import assign_entered
 from embudo.engine.history import ContactHistory, Reading, Recorded, company_traits, load
 from embudo.engine.identity import Stitcher
+from embudo.engine.playbooks import run_for_moves
 from embudo.engine.rescore import refresh
 from embudo.engine.touches import Touches
+from embudo.store.sets import among
 from embudo.store.tables import companies, contacts, events, lifecycle_transitions, score_ledger
 from embudo.store.workspaces import Workspace
 
@@ -91,7 +93,8 @@ def decide(
         caches.append(decision.cache_row(_company_ids(conn, workspace.id, decision.profile)))
     _write(conn, ledger, moves, caches)
     assign_entered(conn, workspace, moves, facts_of)
-    refresh(conn, contacts.c.id.in_(reading.ids), now)
+    run_for_moves(conn, workspace, moves, now=now)
+    refresh(conn, among(conn, contacts.c.id, reading.ids), now)
 
 
 class _Decision:
@@ -285,14 +288,9 @@ def _store_events(
     ]
     if not rows:
         return set()
-    conn.execute(insert(events), rows)
-    stored = conn.scalars(
-        select(events.c.id).where(
-            events.c.workspace_id == workspace.id,
-            events.c.message_id.in_([message.message_id for message in messages]),
-        )
-    )
-    return set(stored)
+    # Unordered RETURNING lets SQLAlchemy insert many rows per statement; the
+    # ids are all that is needed (an ordered one makes SQLite insert row by row).
+    return set(conn.execute(insert(events).returning(events.c.id), rows).scalars())
 
 
 def _event_row(

@@ -14,7 +14,9 @@ from typing import Any
 from sqlalchemy import Connection, insert, select, update
 
 from embudo.domain.lifecycle import MoveType, user_move
+from embudo.domain.playbooks import on_move
 from embudo.domain.spec import MoveKind
+from embudo.engine.playbooks import run_playbooks
 from embudo.store.contacts import find_contact
 from embudo.store.tables import contacts, lifecycle_transitions
 from embudo.store.workspaces import Workspace
@@ -85,7 +87,8 @@ def record_move(
     """Append a move made by a person and bring the contact's cached stage in line.
 
     `at` must not be before the contact's current `stage_at` (callers take the
-    later of the two), so the history stays in order.
+    later of the two), so the history stays in order. The playbooks of leaving
+    the old stage and entering the new one run in the same transaction.
     """
     conn.execute(
         insert(lifecycle_transitions).values(
@@ -105,3 +108,4 @@ def record_move(
     conn.execute(
         update(contacts).where(contacts.c.id == contact_id).values(stage=to_stage, stage_at=at)
     )
+    run_playbooks(conn, workspace, on_move(contact_id, from_stage, to_stage, at), now=now)

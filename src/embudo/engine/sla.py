@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
+from embudo.domain.playbooks import SlaBreached
 from embudo.domain.sla import (
     BREACH_FIRST_TOUCH,
     SALES_ACTIVITIES,
@@ -23,6 +24,7 @@ from embudo.domain.sla import (
     first_touch,
     is_breach,
 )
+from embudo.engine.playbooks import run_playbooks
 from embudo.store.tables import (
     contacts,
     lifecycle_transitions,
@@ -49,7 +51,7 @@ def record_touch(
     touched = first_touch(entry.occurred_at, _touches(conn, [contact_id])[contact_id])
     if touched is None or not is_breach(due, touched, now):
         return False
-    _save(conn, workspace.id, contact_id, entry.id, due, touched, now)
+    _save(conn, workspace, contact_id, entry.id, due, touched, now)
     return touched == at
 
 
@@ -69,7 +71,7 @@ def check_first_touch(conn: Connection, workspace: Workspace, now: datetime) -> 
         due = due_at(entry.occurred_at, hours)
         untouched = first_touch(entry.occurred_at, touches[contact_id]) is None
         if entry.id not in recorded and untouched and is_breach(due, None, now):
-            _save(conn, workspace.id, contact_id, entry.id, due, None, now)
+            _save(conn, workspace, contact_id, entry.id, due, None, now)
             found += 1
     return found
 
@@ -138,14 +140,17 @@ def _recorded(conn: Connection, transition_ids: list[int]) -> set[int]:
 
 def _save(
     conn: Connection,
-    workspace_id: int,
+    workspace: Workspace,
     contact_id: int,
     transition_id: int,
     due: datetime,
     touched: datetime | None,
     now: datetime,
 ) -> None:
-    """Insert the entry's breach, or fill in the touch of one the sweep found untouched."""
+    """Insert the entry's breach, or fill in the touch of one the sweep found untouched.
+
+    A new breach runs the `sla_breached` playbooks, dated when the touch fell due.
+    """
     b = sla_breaches
     key = (b.c.transition_id == transition_id) & (b.c.kind == BREACH_FIRST_TOUCH)
     found = conn.execute(select(b.c.id, b.c.touched_at).where(key)).first()
@@ -155,7 +160,7 @@ def _save(
         return
     conn.execute(
         insert(b).values(
-            workspace_id=workspace_id,
+            workspace_id=workspace.id,
             contact_id=contact_id,
             transition_id=transition_id,
             owner_id=_owner_at(conn, contact_id, due),
@@ -165,6 +170,7 @@ def _save(
             detected_at=now,
         )
     )
+    run_playbooks(conn, workspace, [SlaBreached(contact_id, due)], now=now)
 
 
 def _owner_at(conn: Connection, contact_id: int, moment: datetime) -> int | None:

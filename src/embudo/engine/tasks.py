@@ -1,4 +1,4 @@
-"""Follow-up tasks: created by hand (later by playbooks), completed with an outcome.
+"""Follow-up tasks: created by hand or by playbooks, completed with an outcome.
 
 Completing a call, meeting or email task about a contact is a sales touch:
 when it is the first one after the contact became an MQL and it came late,

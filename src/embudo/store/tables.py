@@ -383,3 +383,31 @@ sla_breaches = Table(
     Index("ix_sla_breaches_workspace_due", "workspace_id", "due_at"),
 )
 """One row per breached MQL entry (`transition_id`); `touched_at` is filled by the late touch."""
+
+playbook_runs = Table(
+    "playbook_runs",
+    metadata,
+    _id(),
+    _workspace(),
+    Column("playbook", String(64), nullable=False),
+    Column("subject_kind", String(16), nullable=False),
+    Column("subject_id", Id, nullable=False),
+    Column("trigger_key", String(200), nullable=False),
+    Column("contact_id", Id, ForeignKey("contacts.id"), nullable=False),
+    Column("occurred_at", UtcDateTime, nullable=False),
+    Column("outcomes", Document, nullable=False),
+    Column("ran_at", UtcDateTime, nullable=False),
+    UniqueConstraint(
+        "workspace_id",
+        "playbook",
+        "subject_kind",
+        "subject_id",
+        "trigger_key",
+        name="uq_playbook_runs_run",
+    ),
+    Index("ix_playbook_runs_contact", "contact_id"),
+)
+"""Append-only: one row per playbook run (playbook, subject, trigger) and what its actions did.
+
+The unique key makes every run happen once, however often its trigger is seen.
+"""
