@@ -195,3 +195,41 @@ def test_demo_prints_stages_channels_and_deals(tmp_path: Path, store_url: str) -
     )
     assert "0 messages applied" in again.stdout
     assert "no sales move applied again" in again.stdout
+
+
+def test_check_against_a_database_names_stranded_deals_and_applies_nothing(
+    workspace: Path, store_url: str
+) -> None:
+    (workspace / "in.jsonl").write_text(lines(EXAMPLE_MESSAGES))
+    embudo(workspace, "ingest", "in.jsonl", "--db", store_url)
+    created = embudo(
+        workspace,
+        "deal",
+        "create",
+        "u1",
+        "--pipeline",
+        "new_business",
+        "--amount",
+        "100",
+        "--db",
+        store_url,
+    )
+    assert created.returncode == 0, created.stderr
+    spec = workspace / "embudo.yaml"
+    original = spec.read_text()
+    without = "\n".join(line for line in original.splitlines() if "key: discovery" not in line)
+    spec.write_text(without + "\n")
+
+    refused = embudo(workspace, "check", "embudo.yaml", "--db", store_url)
+    assert refused.returncode == 1
+    assert "stage 'discovery' is removed but 1 deal(s) are in it" in refused.stderr
+
+    mapped = without.replace(
+        "  new_business:\n", "  new_business:\n    moved_stages: {discovery: demo}\n", 1
+    )
+    spec.write_text(mapped + "\n")
+    tried = embudo(workspace, "check", "embudo.yaml", "--db", store_url)
+    assert tried.returncode == 0, tried.stderr
+    assert "would be the workspace's version 2 (nothing applied)" in tried.stdout
+    shown = embudo(workspace, "deal", "list", "--format", "json", "--db", store_url)
+    assert [deal["stage"] for deal in json.loads(shown.stdout)] == ["discovery"]

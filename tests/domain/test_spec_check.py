@@ -240,3 +240,42 @@ def test_did_you_mean_names_the_closest_choice_or_nothing(
     name: str, choices: list[str], suggestion: str
 ) -> None:
     assert did_you_mean(name, choices) == suggestion
+
+
+@pytest.mark.parametrize(
+    ("moved", "expected"),
+    [
+        ({"diagnosis": "won"}, []),
+        (
+            {"quote": "won"},
+            [
+                (
+                    ("pipelines", "p", "moved_stages", "quote"),
+                    "stage 'quote' is still in the pipeline: nothing to move",
+                )
+            ],
+        ),
+        (
+            {"diagnosis": "wonn"},
+            [
+                (
+                    ("pipelines", "p", "moved_stages", "diagnosis"),
+                    "unknown stage 'wonn' (did you mean 'won'?) in pipeline 'p'",
+                )
+            ],
+        ),
+    ],
+)
+def test_moved_stages_map_removed_stages_to_existing_ones(
+    moved: dict[str, str], expected: list[tuple[SpecPath, str]]
+) -> None:
+    pipeline = {
+        "stages": [
+            {"key": "quote", "probability": 0.5},
+            {"key": "won", "probability": 1, "kind": "won"},
+            {"key": "lost", "probability": 0, "kind": "lost"},
+        ],
+        "moved_stages": moved,
+    }
+    found = problems(spec(pipelines={"p": pipeline}))
+    assert [(problem.path, problem.message) for problem in found] == expected

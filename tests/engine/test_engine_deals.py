@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from deal_support import (
@@ -378,7 +379,7 @@ def test_a_referral_is_recorded(store: Engine) -> None:
     assert deal_row(store, deal_id).referred_by_contact_id == contact(store, "ana").id
 
 
-def _without(stage: str) -> dict[str, object]:
+def _without(stage: str) -> dict[str, Any]:
     document = deal_document()
     pipeline = document["pipelines"]["treatment"]
     pipeline["stages"] = [s for s in pipeline["stages"] if s["key"] != stage]
@@ -458,3 +459,54 @@ def test_a_merge_moves_the_absorbed_contacts_deals_to_the_survivor(store: Engine
     survivor = contact(store, "ana")
     assert deal_row(store, deal_id).contact_id == survivor.id
     assert contact(store, "bea").id == survivor.id
+
+
+def test_a_removed_stage_mapped_in_moved_stages_moves_its_deals_with_history(
+    store: Engine,
+) -> None:
+    ready(store, "ana", "bea")
+    kept, moved = new_deal(store, "ana"), new_deal(store, "bea")
+    _move(store, moved, "diagnosis", 11)
+    document = _with_moved_stages(_without("diagnosis"), {"diagnosis": "quote"})
+
+    with store.begin() as conn:
+        applied = apply_spec(conn, "default", document, source="v2", now=NOW, actor="ops")
+
+    assert applied.version == 2
+    assert (deal_row(store, moved).stage, deal_row(store, kept).stage) == (
+        "quote",
+        "first_consultation",
+    )
+    last = history_of(store, moved)[-1]
+    assert (last.from_stage, last.to_stage, last.source, last.actor, last.reason) == (
+        "diagnosis",
+        "quote",
+        "spec",
+        "ops",
+        "stage 'diagnosis' removed in funnel definition version 2",
+    )
+    assert last.spec_version_id == workspace(store).spec_version_id
+    assert deal_violations(store) == []
+
+
+def test_a_stage_mapped_to_one_of_another_kind_is_refused_and_nothing_moves(
+    store: Engine,
+) -> None:
+    ready(store, "ana")
+    deal_id = new_deal(store)
+    _move(store, deal_id, "diagnosis", 11)
+    before = full_dump(store)
+    document = _with_moved_stages(_without("diagnosis"), {"diagnosis": "treatment_started"})
+
+    with pytest.raises(SpecError) as raised, store.begin() as conn:
+        apply_spec(conn, "default", document, source="v2", now=NOW)
+
+    assert raised.value.problems[0].startswith(
+        "pipelines.treatment.stages: stage 'treatment_started' changes from open to won"
+    )
+    assert full_dump(store) == before
+
+
+def _with_moved_stages(document: dict[str, Any], moved: dict[str, str]) -> dict[str, Any]:
+    document["pipelines"]["treatment"]["moved_stages"] = moved
+    return document

@@ -44,7 +44,19 @@ def init(
 
 
 @app.command()
-def check(file: FileArgument) -> None:
+def check(
+    file: FileArgument,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help="Also try it against this database (nothing is applied): stages removed "
+            "while contacts or deals are in them are refused there",
+            show_default=False,
+        ),
+    ] = None,
+    workspace: WorkspaceOption = None,
+) -> None:
     """Validate a funnel definition; print every problem with its line, exit 1 if any."""
     loaded = load_spec(file)
     spec = loaded.spec
@@ -53,6 +65,23 @@ def check(file: FileArgument) -> None:
         f"{len(spec.scoring.fit) + len(spec.scoring.engagement)} scoring rules, "
         f"{len(spec.pipelines)} pipelines, {len(spec.playbooks)} playbooks"
     )
+    if db is not None:
+        typer.echo(f"{file}: {_try_against(loaded, settings(db, workspace))}")
+
+
+def _try_against(loaded: LoadedSpec, chosen: Settings) -> str:
+    """Apply the definition in a transaction that is always rolled back."""
+    with opened(chosen) as engine, engine.connect() as conn:
+        transaction = conn.begin()
+        try:
+            applied = apply_spec(
+                conn, chosen.workspace, loaded.document, loaded.source, now=clock()
+            )
+        finally:
+            transaction.rollback()
+    if not applied.changed:
+        return f"same as the workspace's version {applied.version}"
+    return f"would be the workspace's version {applied.version} (nothing applied)"
 
 
 @app.command()

@@ -43,6 +43,8 @@ class DealSource(StrEnum):
     API = "api"
     PLAYBOOK = "playbook"
     IMPORT = "import"
+    SPEC = "spec"
+    """A stage removed from the funnel definition, its deals moved as `moved_stages` says."""
 
 
 @dataclass(frozen=True, slots=True)

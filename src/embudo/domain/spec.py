@@ -165,6 +165,8 @@ class Pipeline(Model):
     label: str = ""
     currency: str = Field(default="EUR", pattern=r"^[A-Z]{3}$")
     stages: list[PipelineStage] = Field(min_length=2)
+    moved_stages: dict[Key, Key] = Field(default_factory=dict)
+    """Stages removed from the pipeline, and the stage their deals move to when applied."""
 
     @model_validator(mode="after")
     def _closes(self) -> Pipeline:

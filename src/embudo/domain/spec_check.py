@@ -48,6 +48,7 @@ def problems(spec: FunnelSpec) -> list[SpecProblem]:
         _playbook_targets,
         _repeated_keys,
         _handoff_stages,
+        _moved_stages,
     )
     return [problem for check in checks for problem in check(spec)]
 
@@ -210,3 +211,15 @@ def _handoff_stages(spec: FunnelSpec) -> Iterator[SpecProblem]:
     if rejected is not None and rejected.kind is not StageKind.NURTURE:
         message = f"rejecting leads to a nurture stage; '{rejected.key}' is a {rejected.kind} stage"
         yield SpecProblem(("handoff", "rejected"), message)
+
+
+def _moved_stages(spec: FunnelSpec) -> Iterator[SpecProblem]:
+    """`moved_stages` maps stages that are gone to stages that exist, in the same pipeline."""
+    for name, pipeline in spec.pipelines.items():
+        stages = [stage.key for stage in pipeline.stages]
+        for old, new in pipeline.moved_stages.items():
+            path: SpecPath = ("pipelines", name, "moved_stages", old)
+            if old in stages:
+                yield SpecProblem(path, f"stage '{old}' is still in the pipeline: nothing to move")
+            if new not in stages:
+                yield SpecProblem(path, f"{_unknown('stage', new, stages)} in pipeline '{name}'")

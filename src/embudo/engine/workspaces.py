@@ -17,7 +17,7 @@ from sqlalchemy import Connection, func, insert, select
 from embudo.domain.errors import SpecError
 from embudo.domain.spec import FunnelSpec
 from embudo.domain.spec_check import problems
-from embudo.engine.pipeline_changes import refuse_orphaned_deals
+from embudo.engine.pipeline_changes import move_mapped_deals, refuse_orphaned_deals
 from embudo.store.tables import contacts, spec_versions, workspaces
 from embudo.store.workspaces import Workspace, latest_version, open_workspace, workspace_id_of
 
@@ -45,10 +45,10 @@ def apply_spec(
     if latest is not None and latest.checksum == checksum:
         return Applied(latest.version, changed=False)
     _refuse_orphaned_contacts(conn, workspace_id, spec)
-    refuse_orphaned_deals(conn, workspace_id, spec)
     version = 1 if latest is None else latest.version + 1
-    conn.execute(
-        insert(spec_versions).values(
+    version_id = conn.execute(
+        insert(spec_versions)
+        .values(
             workspace_id=workspace_id,
             version=version,
             document=document,
@@ -57,7 +57,10 @@ def apply_spec(
             applied_at=now,
             applied_by=actor,
         )
-    )
+        .returning(spec_versions.c.id)
+    ).scalar_one()
+    move_mapped_deals(conn, workspace_id, spec, (version_id, version), actor, now)
+    refuse_orphaned_deals(conn, workspace_id, spec)
     return Applied(version, changed=True)
 
 
