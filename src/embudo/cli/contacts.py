@@ -12,7 +12,7 @@ from embudo.analytics.contacts import ContactFilter, explain, list_contacts
 from embudo.cli.app import app
 from embudo.cli.options import DbOption, WorkspaceOption, settings
 from embudo.cli.output import Format, FormatOption, print_rows
-from embudo.cli.store import clock, opened
+from embudo.cli.store import clock, opened, reading_workspace
 from embudo.domain.errors import InvalidInput
 from embudo.domain.spec import MoveKind
 from embudo.engine.moves import move_contact
@@ -37,10 +37,8 @@ def contacts_command(
     workspace: WorkspaceOption = None,
 ) -> None:
     """List contacts with their stage, score and first-touch channel."""
-    chosen = settings(db, workspace)
     wanted = ContactFilter(stage, min_score, max_score, channel, limit)
-    with opened(chosen) as engine, engine.connect() as conn:
-        found = open_workspace(conn, chosen.workspace)
+    with reading_workspace(db, workspace) as (conn, found):
         if stage is not None and stage not in {s.key for s in found.spec.lifecycle.stages}:
             known = ", ".join(s.key for s in found.spec.lifecycle.stages)
             raise InvalidInput(f"--stage: unknown stage '{stage}' — one of: {known}")
@@ -53,9 +51,7 @@ def explain_command(
     contact: ContactArgument, db: DbOption = None, workspace: WorkspaceOption = None
 ) -> None:
     """Explain a contact's score rule by rule (with decay) and every lifecycle move's cause."""
-    chosen = settings(db, workspace)
-    with opened(chosen) as engine, engine.connect() as conn:
-        found = open_workspace(conn, chosen.workspace)
+    with reading_workspace(db, workspace) as (conn, found):
         explained = explain(conn, found.id, contact, clock())
     person = explained.contact
     console = Console()

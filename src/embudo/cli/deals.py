@@ -13,15 +13,14 @@ from rich.table import Table
 
 from embudo.analytics.deals import DealFilter, list_deals, show_deal
 from embudo.cli.app import app
-from embudo.cli.options import DbOption, WorkspaceOption, settings
+from embudo.cli.options import DbOption, WorkspaceOption
 from embudo.cli.output import Format, FormatOption, print_rows
-from embudo.cli.store import clock, opened
+from embudo.cli.store import clock, in_workspace, reading_workspace
 from embudo.domain.deals import DealSource, parse_amount, pipeline_of
 from embudo.domain.errors import InvalidInput
 from embudo.engine.deal_lifecycle import ContactMoved
 from embudo.engine.deals import DealMoved, create_deal, lose_deal, move_deal, win_deal
 from embudo.engine.rotting import check_rotting, rotted
-from embudo.store.workspaces import open_workspace
 
 deal_app = typer.Typer(
     name="deal", help="Deals in the sales pipelines: create, move, close.", no_args_is_help=True
@@ -63,9 +62,7 @@ def create(
     subject = f"contact {contact}"
     value = parse_amount(amount, subject)
     expected = _date(close_on, subject)
-    chosen = settings(db, workspace)
-    with opened(chosen) as engine, engine.begin() as conn:
-        found = open_workspace(conn, chosen.workspace)
+    with in_workspace(db, workspace) as (conn, found):
         now = clock()
         deal_id = create_deal(
             conn,
@@ -111,9 +108,7 @@ def move(
     workspace: WorkspaceOption = None,
 ) -> None:
     """Move a deal to another open stage, forward or back; a lost deal is reopened."""
-    chosen = settings(db, workspace)
-    with opened(chosen) as engine, engine.begin() as conn:
-        found = open_workspace(conn, chosen.workspace)
+    with in_workspace(db, workspace) as (conn, found):
         now = clock()
         moved = move_deal(
             conn, found, deal, stage, actor=by, source=DealSource.CLI, reason=reason, now=now
@@ -130,9 +125,7 @@ def won(
     workspace: WorkspaceOption = None,
 ) -> None:
     """Close a deal as won; the contact's first won deal makes it a customer."""
-    chosen = settings(db, workspace)
-    with opened(chosen) as engine, engine.begin() as conn:
-        found = open_workspace(conn, chosen.workspace)
+    with in_workspace(db, workspace) as (conn, found):
         now = clock()
         moved = win_deal(conn, found, deal, stage=stage, actor=by, source=DealSource.CLI, now=now)
     _report(moved)
@@ -151,9 +144,7 @@ def lost(
     workspace: WorkspaceOption = None,
 ) -> None:
     """Close a deal as lost, with the reason; optionally recycle its contact."""
-    chosen = settings(db, workspace)
-    with opened(chosen) as engine, engine.begin() as conn:
-        found = open_workspace(conn, chosen.workspace)
+    with in_workspace(db, workspace) as (conn, found):
         now = clock()
         moved = lose_deal(
             conn,
@@ -192,10 +183,8 @@ def list_command(
     workspace: WorkspaceOption = None,
 ) -> None:
     """List deals with stage, status, value, owner and first or repeat purchase."""
-    chosen = settings(db, workspace)
     wanted = DealFilter(pipeline, stage, status.value if status else None, owner, limit)
-    with opened(chosen) as engine, engine.connect() as conn:
-        found = open_workspace(conn, chosen.workspace)
+    with reading_workspace(db, workspace) as (conn, found):
         if pipeline is not None:
             pipeline_of(found.spec, pipeline)
         rows = list_deals(conn, found.id, wanted)
@@ -205,9 +194,7 @@ def list_command(
 @deal_app.command("show")
 def show(deal: DealArgument, db: DbOption = None, workspace: WorkspaceOption = None) -> None:
     """One deal: contact, value, owner, source channel, and every stage it went through."""
-    chosen = settings(db, workspace)
-    with opened(chosen) as engine, engine.connect() as conn:
-        found = open_workspace(conn, chosen.workspace)
+    with reading_workspace(db, workspace) as (conn, found):
         detail = show_deal(conn, found.id, deal)
     _print_detail(detail.deal, detail.history)
 
@@ -248,9 +235,7 @@ def _money(amount: Any, currency: str) -> str:
 @deal_app.command("rot-check")
 def rot_check(db: DbOption = None, workspace: WorkspaceOption = None) -> None:
     """Run the `deal_rots` playbooks of open deals stalled past their stage's rotting_days."""
-    chosen = settings(db, workspace)
-    with opened(chosen) as engine, engine.begin() as conn:
-        found = open_workspace(conn, chosen.workspace)
+    with in_workspace(db, workspace) as (conn, found):
         now = clock()
         stalled = rotted(conn, found, now)
         runs = check_rotting(conn, found, now)

@@ -16,16 +16,15 @@ from embudo.analytics.queue import sales_queue
 from embudo.analytics.tasks import TaskFilter, list_tasks
 from embudo.cli.app import app
 from embudo.cli.contacts import ContactArgument, lead_app
-from embudo.cli.options import DbOption, WorkspaceOption, settings
+from embudo.cli.options import DbOption, WorkspaceOption
 from embudo.cli.output import Format, FormatOption, print_rows
-from embudo.cli.store import clock, opened
+from embudo.cli.store import clock, in_workspace, reading_workspace
 from embudo.domain.errors import InvalidInput, NotFound
 from embudo.domain.sla import TaskKind
 from embudo.engine.assignment import assign_contact
 from embudo.engine.handoff import Answered, accept_lead, reject_lead
 from embudo.engine.sla import check_first_touch
 from embudo.engine.tasks import NewTask, add_task, complete_task
-from embudo.store.workspaces import open_workspace
 
 sla_app = typer.Typer(
     name="sla", help="The first-touch SLA: record breaches.", no_args_is_help=True
@@ -51,10 +50,8 @@ def accept(
     workspace: WorkspaceOption = None,
 ) -> None:
     """Sales takes an MQL: it becomes sales-accepted (SAL)."""
-    chosen = settings(db, workspace)
-    with opened(chosen) as engine, engine.begin() as conn:
+    with in_workspace(db, workspace) as (conn, found):
         now = clock()
-        found = open_workspace(conn, chosen.workspace)
         answered = accept_lead(conn, found, contact, at=now, actor=by, now=now)
     typer.echo(_said(contact, answered))
 
@@ -68,10 +65,8 @@ def reject(
     workspace: WorkspaceOption = None,
 ) -> None:
     """Sales hands an MQL back to marketing nurture, with the reason."""
-    chosen = settings(db, workspace)
-    with opened(chosen) as engine, engine.begin() as conn:
+    with in_workspace(db, workspace) as (conn, found):
         now = clock()
-        found = open_workspace(conn, chosen.workspace)
         answered = reject_lead(conn, found, contact, reason=reason, at=now, actor=by, now=now)
     typer.echo(_said(contact, answered))
 
@@ -85,9 +80,7 @@ def assign(
     workspace: WorkspaceOption = None,
 ) -> None:
     """Give a contact an owner: the user named, else by the hand-off rules and round-robin."""
-    chosen = settings(db, workspace)
-    with opened(chosen) as engine, engine.begin() as conn:
-        found = open_workspace(conn, chosen.workspace)
+    with in_workspace(db, workspace) as (conn, found):
         made = assign_contact(conn, found, contact, to=to, actor=by, now=clock())
         if made is None:
             team = found.spec.handoff.team
@@ -116,18 +109,15 @@ def queue(
     output: FormatOption = Format.TABLE, db: DbOption = None, workspace: WorkspaceOption = None
 ) -> None:
     """MQLs waiting on sales: unassigned, or past their first-touch due time."""
-    chosen = settings(db, workspace)
-    with opened(chosen) as engine, engine.connect() as conn:
-        rows = sales_queue(conn, open_workspace(conn, chosen.workspace), clock())
+    with reading_workspace(db, workspace) as (conn, found):
+        rows = sales_queue(conn, found, clock())
     print_rows(_readable(rows, output), output)
 
 
 @sla_app.command("check")
 def sla_check(db: DbOption = None, workspace: WorkspaceOption = None) -> None:
     """Record a breach for each MQL still untouched past its first-touch due time."""
-    chosen = settings(db, workspace)
-    with opened(chosen) as engine, engine.begin() as conn:
-        found = open_workspace(conn, chosen.workspace)
+    with in_workspace(db, workspace) as (conn, found):
         hours = found.spec.sla.first_touch_hours
         recorded = check_first_touch(conn, found, clock())
     if hours is None:
@@ -151,9 +141,7 @@ def task_add(
     workspace: WorkspaceOption = None,
 ) -> None:
     """Add a follow-up task about a contact."""
-    chosen = settings(db, workspace)
-    with opened(chosen) as engine, engine.begin() as conn:
-        found = open_workspace(conn, chosen.workspace)
+    with in_workspace(db, workspace) as (conn, found):
         due_at = _moment(due, found.spec.timezone) if due is not None else None
         task = NewTask(title, kind, due_at=due_at, owner=owner)
         task_id = add_task(conn, found, contact, task, now=clock())
@@ -180,10 +168,8 @@ def task_list(
     workspace: WorkspaceOption = None,
 ) -> None:
     """List tasks, soonest due first."""
-    chosen = settings(db, workspace)
     wanted = TaskFilter(owner, open_only, overdue, limit)
-    with opened(chosen) as engine, engine.connect() as conn:
-        found = open_workspace(conn, chosen.workspace)
+    with reading_workspace(db, workspace) as (conn, found):
         rows = list_tasks(conn, found.id, wanted, clock())
     print_rows(_readable(rows, output), output)
 
@@ -196,9 +182,7 @@ def task_done(
     workspace: WorkspaceOption = None,
 ) -> None:
     """Complete a task with its outcome; a call, meeting or email is a sales touch."""
-    chosen = settings(db, workspace)
-    with opened(chosen) as engine, engine.begin() as conn:
+    with in_workspace(db, workspace) as (conn, found):
         now = clock()
-        found = open_workspace(conn, chosen.workspace)
         done = complete_task(conn, found, task, outcome=outcome, at=now, now=now)
     typer.echo(f"task {task}: done ({outcome.strip()}){LATE if done.late else ''}")

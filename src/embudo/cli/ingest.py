@@ -15,13 +15,12 @@ from rich.table import Table
 
 from embudo.cli.app import app
 from embudo.cli.options import DbOption, WorkspaceOption, settings
-from embudo.cli.store import clock, opened
+from embudo.cli.store import clock, in_workspace, opened, reading_workspace
 from embudo.domain.errors import InvalidInput
 from embudo.engine.ingest import IngestSummary, ingest
 from embudo.engine.intake import Incoming, read_line
 from embudo.engine.rescore import rescore
 from embudo.store.deadletters import recent_dead_letters
-from embudo.store.workspaces import open_workspace
 
 EXIT_SOME_REJECTED = 3
 """Exit code when the input was applied but some messages were rejected to dead letters."""
@@ -106,9 +105,7 @@ def deadletters(
     workspace: WorkspaceOption = None,
 ) -> None:
     """List rejected messages with where they came from and why."""
-    chosen = settings(db, workspace)
-    with opened(chosen) as engine, engine.connect() as conn:
-        found = open_workspace(conn, chosen.workspace)
+    with reading_workspace(db, workspace) as (conn, found):
         letters = recent_dead_letters(conn, found.id, limit)
     table = Table("id", "received", "source", "reason", "payload")
     for letter in letters:
@@ -120,8 +117,6 @@ def deadletters(
 @app.command("rescore")
 def rescore_command(db: DbOption = None, workspace: WorkspaceOption = None) -> None:
     """Recompute every contact's score as of now (engagement decays with time)."""
-    chosen = settings(db, workspace)
-    with opened(chosen) as engine, engine.begin() as conn:
-        found = open_workspace(conn, chosen.workspace)
+    with in_workspace(db, workspace) as (conn, found):
         updated = rescore(conn, found.id, clock())
     typer.echo(f"rescored {updated:,} contacts")

@@ -8,10 +8,9 @@ import typer
 
 from embudo.analytics.lists import list_members
 from embudo.cli.app import app
-from embudo.cli.options import DbOption, WorkspaceOption, settings
+from embudo.cli.options import DbOption, WorkspaceOption
 from embudo.cli.output import Format, FormatOption, print_rows
-from embudo.cli.store import opened
-from embudo.store.workspaces import open_workspace
+from embudo.cli.store import reading_workspace
 
 list_app = typer.Typer(name="list", help="Contact lists that playbooks keep.", no_args_is_help=True)
 app.add_typer(list_app, name="list")
@@ -25,8 +24,6 @@ def list_show(
     workspace: WorkspaceOption = None,
 ) -> None:
     """Show a list's current members, oldest membership first."""
-    chosen = settings(db, workspace)
-    with opened(chosen) as engine, engine.connect() as conn:
-        found = open_workspace(conn, chosen.workspace)
+    with reading_workspace(db, workspace) as (conn, found):
         rows = list_members(conn, found.id, key)
     print_rows(rows, output)

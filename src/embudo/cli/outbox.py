@@ -7,11 +7,10 @@ from typing import Annotated
 import typer
 
 from embudo.cli.app import app
-from embudo.cli.options import DbOption, WorkspaceOption, settings
+from embudo.cli.options import DbOption, WorkspaceOption
 from embudo.cli.output import Format, FormatOption, print_rows
-from embudo.cli.store import opened
+from embudo.cli.store import reading_workspace
 from embudo.store.outbox import recent_outbox
-from embudo.store.workspaces import open_workspace
 
 outbox_app = typer.Typer(
     name="outbox", help="Messages waiting to leave (webhooks, later).", no_args_is_help=True
@@ -27,8 +26,6 @@ def outbox_list(
     workspace: WorkspaceOption = None,
 ) -> None:
     """List outbox messages, newest first, delivered or not."""
-    chosen = settings(db, workspace)
-    with opened(chosen) as engine, engine.connect() as conn:
-        found = open_workspace(conn, chosen.workspace)
+    with reading_workspace(db, workspace) as (conn, found):
         rows = recent_outbox(conn, found.id, limit)
     print_rows(rows, output)

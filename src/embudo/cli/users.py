@@ -7,12 +7,11 @@ from typing import Annotated
 import typer
 
 from embudo.cli.app import app
-from embudo.cli.options import DbOption, WorkspaceOption, settings
+from embudo.cli.options import DbOption, WorkspaceOption
 from embudo.cli.output import Format, FormatOption, print_rows
-from embudo.cli.store import clock, opened
+from embudo.cli.store import clock, in_workspace, reading_workspace
 from embudo.engine.users import add_user
 from embudo.store.users import list_users
-from embudo.store.workspaces import open_workspace
 
 user_app = typer.Typer(
     name="user", help="Sales reps and marketers: add, list.", no_args_is_help=True
@@ -29,9 +28,7 @@ def add(
     workspace: WorkspaceOption = None,
 ) -> None:
     """Add an active user who can own deals."""
-    chosen = settings(db, workspace)
-    with opened(chosen) as engine, engine.begin() as conn:
-        found = open_workspace(conn, chosen.workspace)
+    with in_workspace(db, workspace) as (conn, found):
         user_id = add_user(conn, found.id, email, name=name, team=team, now=clock())
     typer.echo(f"user {user_id}: {email.strip().lower()} ({team})")
 
@@ -43,8 +40,6 @@ def list_command(
     workspace: WorkspaceOption = None,
 ) -> None:
     """List the workspace's users by team."""
-    chosen = settings(db, workspace)
-    with opened(chosen) as engine, engine.connect() as conn:
-        found = open_workspace(conn, chosen.workspace)
+    with reading_workspace(db, workspace) as (conn, found):
         rows = list_users(conn, found.id)
     print_rows(rows, output)
