@@ -19,7 +19,9 @@ from embudo.engine.moves import move_contact
 from embudo.store.workspaces import open_workspace
 
 lead_app = typer.Typer(
-    name="lead", help="Move a lead back or out: recycle, disqualify, reopen.", no_args_is_help=True
+    name="lead",
+    help="Leads between the teams: accept, reject, assign, recycle, disqualify, reopen.",
+    no_args_is_help=True,
 )
 app.add_typer(lead_app, name="lead")
 ContactArgument = Annotated[str, typer.Argument(help="Contact id, user id or email")]
