@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from command_line import embudo
 
 EXAMPLE_MESSAGES: list[dict[str, object]] = [
     {
@@ -41,19 +40,6 @@ EXAMPLE_MESSAGES: list[dict[str, object]] = [
         "timestamp": "2026-10-04T09:00:00Z",
     },
 ]
-
-
-def embudo(cwd: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the real command line in `cwd`."""
-    return subprocess.run(
-        [sys.executable, "-m", "embudo", *args],
-        cwd=cwd,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 @pytest.fixture

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from command_line import embudo
 
 LEADS: list[dict[str, object]] = [
     {
@@ -19,19 +18,6 @@ LEADS: list[dict[str, object]] = [
     }
     for name in ("ana", "bob")
 ]
-
-
-def embudo(cwd: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the real command line in `cwd`."""
-    return subprocess.run(
-        [sys.executable, "-m", "embudo", *args],
-        cwd=cwd,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 @pytest.fixture

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from command_line import embudo
 
 REPS = ("rep1@example.com", "rep2@example.com")
 ANA_BECOMES_MQL = [
@@ -26,18 +25,6 @@ ANA_BECOMES_MQL = [
         )
     ),
 ]
-
-
-def embudo(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """Run the real command line in `cwd`."""
-    return subprocess.run(
-        [sys.executable, "-m", "embudo", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 @pytest.fixture

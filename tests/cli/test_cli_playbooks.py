@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
+
+from command_line import embudo
 
 LEAD = {
     "type": "identify",
@@ -14,19 +14,6 @@ LEAD = {
     "timestamp": "2026-10-02T09:00:00Z",
     "traits": {"email": "ana@example.com"},
 }
-
-
-def embudo(cwd: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the real command line in `cwd`."""
-    return subprocess.run(
-        [sys.executable, "-m", "embudo", *args],
-        cwd=cwd,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 def test_the_clinic_playbooks_fill_lists_the_cli_shows(tmp_path: Path, store_url: str) -> None:
