@@ -233,7 +233,7 @@ def test_seeds_an_sql_gets_a_deal_and_becomes_an_opportunity(store: Engine) -> N
     request = {
         "name": "request",
         "when": {"contact_enters": "sql"},
-        "do": [{"create_deal": "treatment", "stage": "diagnosis"}],
+        "do": [{"create_deal": "treatment", "stage": "diagnosis", "amount": 450.5}],
     }
     setup(store, request, FOCUS)
 
@@ -251,7 +251,7 @@ def test_seeds_an_sql_gets_a_deal_and_becomes_an_opportunity(store: Engine) -> N
     assert (deal.pipeline, deal.stage, deal.amount, deal.created_by) == (
         "treatment",
         "diagnosis",
-        Decimal(0),
+        Decimal("450.5"),
         "playbook:request",
     )
     ana = contact_id(store, "ana")

@@ -10,6 +10,7 @@ checked in `embudo.domain.spec_check`.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from enum import StrEnum
 from functools import cached_property
 from typing import Annotated, Any, Literal
@@ -243,6 +244,8 @@ class CreateTask(Model):
 class CreateDeal(Model):
     create_deal: Key
     stage: Key | None = None
+    amount: Decimal = Field(default=Decimal(0), ge=0, max_digits=18, decimal_places=4)
+    """The deal's opening value (e.g. the usual deposit); 0 when sales will quote it."""
 
 
 class Notify(Model):

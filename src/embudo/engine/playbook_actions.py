@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, insert, select
@@ -141,7 +140,7 @@ def _deal(
     cause: str,
     now: datetime,
 ) -> str:
-    """Open a deal (amount 0, owned by the contact's active owner) unless one is open there."""
+    """Open a deal (its spec amount, owned by the contact's active owner) unless one is open."""
     from embudo.engine.deals import create_deal  # deals fire playbooks: import at call time
 
     contact = conn.execute(
@@ -161,7 +160,7 @@ def _deal(
         int(contact.id),
         pipeline=action.create_deal,
         stage=action.stage,
-        amount=Decimal(0),
+        amount=action.amount,
         owner_email=_active_email(conn, contact.owner_id),
         actor=cause,
         source=DealSource.PLAYBOOK,
