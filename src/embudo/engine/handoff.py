@@ -17,9 +17,8 @@ from sqlalchemy import Connection
 from embudo.domain.handoff import accepted_stage, rejected_stage, rejection_reason
 from embudo.domain.lifecycle import MoveType
 from embudo.domain.spec import FunnelSpec
-from embudo.engine.moves import current_stage, record_move
+from embudo.engine.moves import move_by_person
 from embudo.engine.sla import record_touch
-from embudo.store.contacts import find_contact
 from embudo.store.workspaces import Workspace
 
 
@@ -77,21 +76,16 @@ def _answer(
     reason: str | None,
     now: datetime,
 ) -> Answered:
-    contact_id = find_contact(conn, workspace.id, reference)
-    current = current_stage(conn, contact_id)
-    target = target_of(workspace.spec, reference, current.stage)
-    at = max(at, current.stage_at)
-    record_move(
+    moved = move_by_person(
         conn,
         workspace,
-        contact_id,
-        current.stage,
-        target,
+        reference,
+        lambda stage: target_of(workspace.spec, reference, stage),
         move,
         at=at,
         actor=actor,
         reason=reason,
         now=now,
     )
-    late = record_touch(conn, workspace, contact_id, at, now)
-    return Answered(contact_id, current.stage, target, at, late)
+    late = record_touch(conn, workspace, moved.contact_id, moved.at, now)
+    return Answered(moved.contact_id, moved.from_stage, moved.to_stage, moved.at, late)

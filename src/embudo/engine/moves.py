@@ -8,6 +8,8 @@ only events after the move can move the contact forward again.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -40,23 +42,59 @@ def move_contact(
     now: datetime,
 ) -> tuple[str, str]:
     """Make an explicit move; returns (from stage, to stage)."""
-    contact_id = find_contact(conn, workspace.id, reference)
-    current = current_stage(conn, contact_id)
-    target = user_move(workspace.spec, kind, current.stage)
-    at = max(at, current.stage_at)
-    record_move(
+    moved = move_by_person(
         conn,
         workspace,
-        contact_id,
-        current.stage,
-        target,
+        reference,
+        lambda stage: user_move(workspace.spec, kind, stage),
         _MOVE_TYPES[kind],
         at=at,
         actor=actor,
         reason=reason,
         now=now,
     )
-    return current.stage, target
+    return moved.from_stage, moved.to_stage
+
+
+@dataclass(frozen=True, slots=True)
+class PersonMoved:
+    contact_id: int
+    from_stage: str
+    to_stage: str
+    at: datetime
+
+
+def move_by_person(
+    conn: Connection,
+    workspace: Workspace,
+    reference: str,
+    target: Callable[[str], str],
+    move: MoveType,
+    *,
+    at: datetime,
+    actor: str,
+    reason: str | None,
+    now: datetime,
+) -> PersonMoved:
+    """Find the contact, ask `target` where its current stage may go (it raises when
+    nowhere), and record the move, never dated before the contact's last one."""
+    contact_id = find_contact(conn, workspace.id, reference)
+    current = current_stage(conn, contact_id)
+    to_stage = target(current.stage)
+    at = max(at, current.stage_at)
+    record_move(
+        conn,
+        workspace,
+        contact_id,
+        current.stage,
+        to_stage,
+        move,
+        at=at,
+        actor=actor,
+        reason=reason,
+        now=now,
+    )
+    return PersonMoved(contact_id, current.stage, to_stage, at)
 
 
 def current_stage(conn: Connection, contact_id: int) -> Any:
