@@ -15,7 +15,6 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select, update
 
-from embudo.domain.facts import ContactFacts
 from embudo.domain.lifecycle import (
     MoveType,
     PlannedMove,
@@ -25,7 +24,7 @@ from embudo.domain.lifecycle import (
     watched_events,
 )
 from embudo.domain.messages import Message
-from embudo.domain.profile import GROUP_KEY, Profile, profile
+from embudo.domain.profile import GROUP_KEY, profile
 from embudo.domain.scoring import (
     Points,
     ScoreKind,
@@ -80,17 +79,15 @@ def decide(
     histories = load(conn, reading)
     company_ids = {h.company_id for h in histories.values() if h.company_id is not None}
     companies_now = company_traits(conn, company_ids) if company_ids else {}
-    ledger: list[dict[str, Any]] = []
-    moves: list[dict[str, Any]] = []
-    caches: list[dict[str, Any]] = []
-    facts_of: dict[int, ContactFacts] = {}
+    decisions = []
     for history in histories.values():
         history.company = companies_now.get(history.company_id or 0, {})
-        decision = _Decision(workspace, history, reading, history.id in created, now)
-        facts_of[history.id] = decision.facts
-        ledger += decision.ledger_rows()
-        moves += decision.transition_rows()
-        caches.append(decision.cache_row(_company_ids(conn, workspace.id, decision.profile)))
+        decisions.append(_Decision(workspace, history, reading, history.id in created, now))
+    ledger = [row for decision in decisions for row in decision.ledger_rows()]
+    moves = [row for decision in decisions for row in decision.transition_rows()]
+    company_of = _company_ids(conn, workspace.id, decisions)
+    caches = [decision.cache_row(company_of) for decision in decisions]
+    facts_of = {decision.history.id: decision.facts for decision in decisions}
     _write(conn, ledger, moves, caches)
     assign_entered(conn, workspace, moves, facts_of)
     run_for_moves(conn, workspace, moves, now=now)
@@ -264,15 +261,17 @@ class _Decision:
         return first.channel_id, first.campaign_id
 
 
-def _company_ids(conn: Connection, workspace_id: int, folded: Profile) -> dict[str, int]:
-    if folded.group_id is None:
+def _company_ids(conn: Connection, workspace_id: int, decisions: list[_Decision]) -> dict[str, int]:
+    """The company id of every group the batch's contacts belong to, in one query."""
+    groups = {d.profile.group_id for d in decisions if d.profile.group_id is not None}
+    if not groups:
         return {}
-    found = conn.scalar(
-        select(companies.c.id).where(
-            companies.c.workspace_id == workspace_id, companies.c.group_id == folded.group_id
+    rows = conn.execute(
+        select(companies.c.group_id, companies.c.id).where(
+            companies.c.workspace_id == workspace_id, among(conn, companies.c.group_id, groups)
         )
     )
-    return {folded.group_id: found} if found is not None else {}
+    return dict(rows.all())
 
 
 def _store_events(
