@@ -42,6 +42,7 @@ from embudo.engine.deal_lifecycle import (
 )
 from embudo.engine.playbooks import run_playbooks
 from embudo.store.contacts import find_contact
+from embudo.store.deals import deal_ids_by_source_key
 from embudo.store.tables import deal_stage_history, deals
 from embudo.store.users import find_active_user
 from embudo.store.workspaces import Workspace
@@ -71,6 +72,7 @@ def create_deal(
     expected_close_on: date | None = None,
     title: str = "",
     referred_by: str | None = None,
+    source_key: str | None = None,
     actor: str,
     source: DealSource,
     now: datetime,
@@ -81,9 +83,12 @@ def create_deal(
     The deal inherits the contact's company and first-touch channel and
     campaign, so revenue traces back to where the lead came from. An int
     `contact_ref` is the contact's id (a playbook's), never read as a user id.
+    `source_key` is the deal's id in the system it was imported from: one
+    deal per key and workspace, which is what makes a re-import a no-op.
     """
     subject = f"contact {contact_ref}"
     planned = opening(workspace.spec, pipeline, stage, subject)
+    _refuse_taken_key(conn, workspace, source_key)
     check_amount(amount, subject)
     money = check_currency(currency or workspace.spec.pipelines[pipeline].currency, subject)
     contact = lock_contact(conn, _contact_id(conn, workspace, contact_ref))
@@ -101,6 +106,7 @@ def create_deal(
         "referred_by_contact_id": _referrer(conn, workspace, referred_by, contact.id, subject),
         "title": title,
         "created_by": actor,
+        "source_key": source_key,
     }
     mover = Mover(actor, at or now, now)
     deal_id = _insert(conn, workspace, values, planned, mover)
@@ -179,6 +185,18 @@ def lose_deal(
     if recycle:
         recycled = recycle_contact(conn, workspace, deal.contact_id, deal_id, reason, dated)
     return DealMoved(deal_id, deal.stage, planned.to_stage, planned.status, recycled)
+
+
+def _refuse_taken_key(conn: Connection, workspace: Workspace, key: str | None) -> None:
+    """One deal per source key: a second one would count the same sale twice."""
+    if key is None:
+        return
+    taken = deal_ids_by_source_key(conn, workspace.id, [key])
+    if key in taken:
+        raise InvalidInput(
+            f"source key '{key}' is deal {taken[key].id}'s already — "
+            "a deal is imported once; move or close the existing one"
+        )
 
 
 def _contact_id(conn: Connection, workspace: Workspace, reference: str | int) -> int:

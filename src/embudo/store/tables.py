@@ -329,8 +329,10 @@ deals = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("created_by", String(320), nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
+    Column("source_key", String(200), nullable=True),
     Index("ix_deals_workspace_pipeline_stage", "workspace_id", "pipeline", "stage"),
     Index("ix_deals_contact", "contact_id"),
+    Index("ux_deals_workspace_source_key", "workspace_id", "source_key", unique=True),
 )
 """`stage` and `status` (the stage's kind) are caches of the deal's last history row."""
 
