@@ -27,6 +27,7 @@ def _register() -> None:
         deals,
         demo,
         handoff,
+        imports,
         ingest,
         lists,
         outbox,
