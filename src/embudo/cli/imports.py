@@ -78,7 +78,7 @@ def _report(plan: ImportPlan, summary: ImportSummary, seconds: float) -> None:
 def _warnings(quirks: QuirkLog) -> None:
     """One line per kind of quirk with its count, then its first rows."""
     for kind in quirks.summary():
-        console.print(f"warning: {kind.count:,} rows: {kind.kind}", markup=False)
+        console.print(f"warning: {kind.kind} — {kind.count:,}", markup=False)
         for quirk in kind.examples:
             console.print(f"  {quirk.where}: {quirk.detail}", markup=False)
         if kind.count > len(kind.examples):
