@@ -13,9 +13,13 @@ import io
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from embudo.domain.errors import InvalidInput
 from embudo.io.presets.quirks import QuirkLog
+
+if TYPE_CHECKING:
+    from _csv import Reader
 
 CRLF = "CRLF line endings (read as usual)"
 RAGGED = "row with a wrong number of fields (row skipped)"
@@ -106,13 +110,11 @@ def _check_header(preset: str, file: CsvFile, header: list[str]) -> None:
         )
 
 
-def _rows(
-    name: str, header: list[str], reader: Iterator[list[str]], quirks: QuirkLog
-) -> Iterator[Row]:
-    """Rows as dicts; a blank line is skipped, a row of the wrong width is a quirk."""
-    line = 1
+def _rows(name: str, header: list[str], reader: Reader, quirks: QuirkLog) -> Iterator[Row]:
+    """Rows as dicts, numbered by the line they end on; a blank line is skipped, a row
+    of the wrong width is a quirk."""
     for cells in reader:
-        line = getattr(reader, "line_num", line + 1)
+        line = reader.line_num
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) != len(header):

@@ -173,4 +173,4 @@ def _value(plan: ImportPlan, catalog: Catalog, deal: _Deal, product: str) -> Dec
         return value
     if deal.stage == "lost":
         plan.quirks.add(LOST_AT_ZERO, row.where, f"opportunity {row['opportunity_id']} ({product})")
-    return catalog.price(product, row.where)
+    return catalog.price(product)

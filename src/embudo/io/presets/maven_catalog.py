@@ -69,7 +69,8 @@ class Catalog:
         self.quirks.add(RESPELLED, where, f"{name!r} read as {respelled!r}")
         return respelled
 
-    def price(self, product: str, where: str) -> Decimal:
+    def price(self, product: str) -> Decimal:
+        """The list price of a product as `product` spells it (0 for one not in the list)."""
         return self.prices.get(product, Decimal(0))
 
     def agent(self, name: str, where: str) -> str | None:
