@@ -181,6 +181,8 @@ CHECKS = [
 
 def main() -> int:
     folder = Path(sys.argv[1]) if len(sys.argv) > 1 else FOLDER
+    if not folder.is_dir():
+        sys.exit(f"{folder}: no such folder — give the dataset's folder as the argument")
     source = from_csv(folder)
     with imported("maven", folder) as (url, path, seconds):
         stored = from_embudo(url, path)
