@@ -94,3 +94,18 @@ def test_a_missing_file_or_an_unknown_preset_is_an_error(tmp_path: Path, store_u
     done = embudo(tmp_path, "import", "--preset", "hubspot", str(folder), "--db", store_url)
     assert done.returncode == 1
     assert done.stderr.strip() == "error: unknown preset 'hubspot' — choose one of: olist, maven"
+
+
+def test_a_deal_the_engine_refuses_exits_3_with_the_rest_imported(
+    tmp_path: Path, store_url: str
+) -> None:
+    mqls_only = _olist(tmp_path / "mqls")
+    (mqls_only / DEALS).write_text(f"{DEALS_HEADER}\n")
+    db = ("--db", store_url)
+    assert embudo(tmp_path, "import", "--preset", "olist", str(mqls_only), *db).returncode == 0
+    assert embudo(tmp_path, "lead", "disqualify", "m1", "--reason", "spam", *db).returncode == 0
+    done = embudo(tmp_path, "import", "--preset", "olist", str(_olist(tmp_path / "all")), *db)
+    assert done.returncode == 3
+    assert "deals opened 0, won 0, lost 0, already imported 0, refused 1" in done.stdout
+    assert "warning: refused by the engine (row skipped) — 1" in done.stderr
+    assert f"  {DEALS}:2: deal olist:m1: contact m1 is in stage 'disqualified'" in done.stderr

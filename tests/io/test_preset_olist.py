@@ -11,10 +11,13 @@ from preset_files import MQL_A, MQL_B, MQL_C, NOW, SDR, SR, deal_row, dump_store
 from sqlalchemy import Engine, select
 
 from embudo.domain.errors import InvalidInput
+from embudo.domain.spec import MoveKind
+from embudo.engine.moves import move_contact
 from embudo.engine.workspaces import apply_spec
 from embudo.io.presets import olist, plan_import, preset_spec
-from embudo.io.presets.plan import ImportPlan, run_import
+from embudo.io.presets.plan import REFUSED, ImportPlan, run_import
 from embudo.store.tables import channels, contacts, deal_stage_history, deals, identities, users
+from embudo.store.workspaces import open_workspace
 
 
 def _quirks(plan: ImportPlan) -> dict[str, list[str]]:
@@ -139,3 +142,32 @@ def test_a_workspace_without_the_preset_pipeline_is_refused(store: Engine, tmp_p
         match="workspace 'mine' has a funnel definition without pipeline 'seller_onboarding'",
     ):
         _import(store, olist_files(tmp_path), workspace="mine")
+
+
+def test_a_deal_the_engine_refuses_is_a_warning_and_the_others_are_imported(
+    store: Engine, tmp_path: Path
+) -> None:
+    (tmp_path / "mqls").mkdir()
+    mqls_only = olist_files(tmp_path / "mqls", deals=[])
+    run_import(store, "olist", plan_import("olist", [mqls_only]), now=NOW)
+    with store.begin() as conn:
+        workspace = open_workspace(conn, "olist")
+        move_contact(
+            conn, workspace, MQL_A, MoveKind.DISQUALIFY, at=NOW, actor="t", reason=None, now=NOW
+        )
+    plan = plan_import("olist", [olist_files(tmp_path)])
+    summary = run_import(store, "olist", plan, now=NOW)
+    assert (summary.opened, summary.won, summary.refused) == (1, 1, 1)
+    refused = plan.quirks.summary()[-1]
+    assert (refused.kind, refused.count) == (REFUSED, 1)
+    assert refused.examples[0].where == "olist_closed_deals_dataset.csv:2"
+    assert "out of the funnel" in refused.examples[0].detail
+    with store.connect() as conn:
+        keys = list(conn.scalars(select(deals.c.source_key)))
+        owner = conn.scalar(
+            select(contacts.c.owner_id)
+            .join(identities, identities.c.contact_id == contacts.c.id)
+            .where(identities.c.value == MQL_A)
+        )
+    assert keys == [f"olist:{MQL_B}"]
+    assert owner is None  # the SDR assignment was undone with the refused deal

@@ -17,6 +17,9 @@ from embudo.io.presets import PRESETS, plan_import
 from embudo.io.presets.plan import ImportPlan, ImportSummary, run_import
 from embudo.io.presets.quirks import QuirkLog
 
+EXIT_SOME_REFUSED = 3
+"""Exit code when the import was applied but some messages or deal steps were refused."""
+
 console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
@@ -33,7 +36,9 @@ def import_command(
 
     A new workspace gets the preset's funnel definition. Running it again
     changes nothing. Odd rows become warnings (counted per kind, first rows
-    shown), never a crash; exit 1 when a file or a column is missing.
+    shown), never a crash. Exit 0 when imported, 3 when some messages or deal
+    steps were refused (each a warning, the rest applied), 1 when a file, a
+    column or the workspace is not usable (nothing written).
     """
     plan = plan_import(preset, paths)
     chosen = settings(db, workspace)
@@ -49,6 +54,8 @@ def import_command(
             progress=lambda done: progress.advance(task, done),
         )
     _report(plan, summary, time.perf_counter() - started)
+    if summary.ingested.rejected or summary.refused:
+        raise typer.Exit(EXIT_SOME_REFUSED)
 
 
 def _progress() -> Progress:
