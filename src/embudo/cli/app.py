@@ -26,10 +26,12 @@ def _register() -> None:
         db,
         deals,
         demo,
+        export,
         handoff,
         ingest,
         lists,
         outbox,
+        report,
         spec,
         users,
     )
