@@ -9,10 +9,25 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from funnel_support import (
+    NOW,
+    at,
+    feed,
+    identify,
+    install,
+    page,
+    spec_document,
+    track,
+    workspace,
+)
+from sqlalchemy import Engine
+
 from embudo.analytics.engines import open_backend
 from embudo.analytics.params import parse_params
 from embudo.analytics.report import ReportResult, run_report
 from embudo.analytics.reports import find_report
+from embudo.domain.spec import MoveKind
+from embudo.engine.moves import move_contact
 from embudo.io.parquet import export_parquet
 from embudo.store.session import connect
 from embudo.store.workspaces import open_workspace
@@ -49,3 +64,56 @@ def everywhere(store_url: str, tmp_path: Path, name: str, **options: str) -> lis
     assert on_duckdb.columns == on_store.columns
     assert on_duckdb.rows == on_store.rows
     return on_store.rows
+
+
+def back_and_forth(store: Engine) -> None:
+    """Three contacts through the seeds' funnel (T0 = 2024-03-01 09:00 UTC, day N = T0 + N days).
+
+    - ana: visitor (day 0), lead (1), mql (2), recycled to nurture (3), mql
+      again (5), sql (6) — sal skipped;
+    - bob: visitor (0), lead (1), disqualified (2), reopened to lead (40);
+    - cy: visitor and lead at once (day 35, April 5).
+    """
+    install(store, sectioned())
+    feed(
+        store,
+        [
+            page("p-ana", at(0), anon="a-ana"),
+            page("p-bob", at(0), anon="a-bob"),
+            identify("i-ana", at(1), user="ana", anon="a-ana", email="ana@example.com"),
+            identify("i-bob", at(1), user="bob", anon="a-bob", email="bob@example.com"),
+            track("w1-ana", "webinar_registered", at(2), user="ana"),
+            track("w2-ana", "webinar_watched", at(2, hours=1), user="ana"),
+        ],
+    )
+    _person(store, "ana", MoveKind.RECYCLE, 3)
+    _person(store, "bob", MoveKind.DISQUALIFY, 2)
+    feed(
+        store,
+        [
+            track("w3-ana", "webinar_registered", at(5), user="ana"),
+            track("w4-ana", "webinar_watched", at(5, hours=1), user="ana"),
+            track("p1-ana", "price_list_downloaded", at(6), user="ana"),
+            track("t1-ana", "trial_started", at(6, hours=1), user="ana"),
+            identify("i-cy", at(35), user="cy", email="cy@example.com"),
+        ],
+    )
+    _person(store, "bob", MoveKind.REOPEN, 40)
+
+
+SECTIONS = {"mql": "mofu", "sal": "mofu", "sql": "bofu", "opportunity": "bofu", "customer": "bofu"}
+
+
+def sectioned() -> dict[str, Any]:
+    """The seeds' funnel with its sections: TOFU to lead, MOFU mql and sal, BOFU from sql."""
+    document = spec_document()
+    for stage in document["lifecycle"]["stages"]:
+        stage["section"] = SECTIONS.get(stage["key"], "tofu")
+    return document
+
+
+def _person(store: Engine, who: str, kind: MoveKind, day: float) -> None:
+    with store.begin() as conn:
+        move_contact(
+            conn, workspace(store), who, kind, at=at(day), actor="rep", reason="test", now=NOW
+        )

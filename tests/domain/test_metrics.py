@@ -58,3 +58,14 @@ def test_sales_velocity(
     velocity: float | None,
 ) -> None:
     assert metrics.sales_velocity(open_deals, rate, size, days) == velocity
+
+
+def test_at_least_counts_skipped_stages_as_reached() -> None:
+    """Two stopped at rank 0, one at rank 2, one at rank 4: reached ranks 0..4."""
+    assert metrics.at_least({0: 2, 2: 1, 4: 1}) == {4: 1, 3: 1, 2: 2, 1: 2, 0: 4}
+    assert metrics.at_least({}) == {}
+
+
+def test_conversions_from_the_stage_before() -> None:
+    assert metrics.conversions([4, 2, 2, 0, 0]) == [None, 0.5, 1.0, 0.0, None]
+    assert metrics.conversions([]) == []

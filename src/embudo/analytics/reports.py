@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from embudo.analytics import health
+from embudo.analytics import funnel, health
 from embudo.analytics.report import Report
 from embudo.domain.errors import InvalidInput
 
-REPORTS: dict[str, Report] = {report.name: report for report in (health.REPORT,)}
+REPORTS: dict[str, Report] = {report.name: report for report in (health.REPORT, funnel.REPORT)}
 
 
 def find_report(name: str) -> Report:

@@ -11,6 +11,7 @@ each formula down with its JSON column name.
 from __future__ import annotations
 
 from decimal import Decimal
+from itertools import pairwise
 
 SECONDS_PER_DAY = 86_400
 CENTS = Decimal("0.01")
@@ -55,3 +56,24 @@ def sales_velocity(
     if rate is None or deal_size is None or not days_to_close:
         return None
     return open_deals * rate * float(deal_size) / days_to_close
+
+
+def at_least(highest: dict[int, int]) -> dict[int, int]:
+    """Contacts that reached each funnel rank, from how many stopped highest at each rank.
+
+    A contact whose highest stage is rank 4 reached ranks 0 to 4 (skipped
+    stages count as reached), so reached(r) = Σ highest(r') for r' ≥ r.
+    """
+    reached: dict[int, int] = {}
+    total = 0
+    for rank in range(max(highest, default=-1), -1, -1):
+        total += highest.get(rank, 0)
+        reached[rank] = total
+    return reached
+
+
+def conversions(reached: list[int]) -> list[float | None]:
+    """Stage-to-stage conversion: reached(stage) ÷ reached(the stage before); None for the first."""
+    if not reached:
+        return []
+    return [None, *(share(now, before) for before, now in pairwise(reached))]
