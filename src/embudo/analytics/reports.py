@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from embudo.analytics import funnel, health
+from embudo.analytics import flow, funnel, health
 from embudo.analytics.report import Report
 from embudo.domain.errors import InvalidInput
 
-REPORTS: dict[str, Report] = {report.name: report for report in (health.REPORT, funnel.REPORT)}
+REPORTS: dict[str, Report] = {
+    report.name: report for report in (health.REPORT, funnel.REPORT, flow.REPORT)
+}
 
 
 def find_report(name: str) -> Report:
