@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from deal_support import REP, new_deal, ready
 from funnel_support import (
     NOW,
     at,
@@ -26,7 +27,9 @@ from embudo.analytics.engines import open_backend
 from embudo.analytics.params import parse_params
 from embudo.analytics.report import ReportResult, run_report
 from embudo.analytics.reports import find_report
+from embudo.domain.deals import DealSource
 from embudo.domain.spec import MoveKind
+from embudo.engine.deals import lose_deal, move_deal, win_deal
 from embudo.engine.moves import move_contact
 from embudo.io.parquet import export_parquet
 from embudo.store.session import connect
@@ -117,3 +120,27 @@ def _person(store: Engine, who: str, kind: MoveKind, day: float) -> None:
         move_contact(
             conn, workspace(store), who, kind, at=at(day), actor="rep", reason="test", now=NOW
         )
+
+
+def clinic_deals(store: Engine) -> None:
+    """Four deals (T0 = 2024-03-01 09:00 UTC; day N is T0 + N days):
+
+    - ana: treatment deal of 1,000 opened day 10, won day 20 (10 days);
+    - bob: treatment deal of 3,000 opened day 10, lost day 15;
+    - cy: admissions deal of 500 opened day 12, still open;
+    - dee: treatment deal of 2,000 opened day 11, lost day 13, reopened to
+      diagnosis day 14, won day 31 (2024-04-01 09:00, 20 days after it opened).
+    """
+    ready(store, "ana", "bob", "cy", "dee")
+    ana = new_deal(store, "ana", day=10, amount="1000")
+    bob = new_deal(store, "bob", day=10, amount="3000")
+    new_deal(store, "cy", day=12, amount="500", pipeline="admissions")
+    dee = new_deal(store, "dee", day=11, amount="2000")
+    ws = workspace(store)
+    sale: dict[str, Any] = {"actor": REP, "source": DealSource.CLI, "now": NOW}
+    with store.begin() as conn:
+        win_deal(conn, ws, ana, at=at(20), **sale)
+        lose_deal(conn, ws, bob, "price", at=at(15), **sale)
+        lose_deal(conn, ws, dee, "timing", at=at(13), **sale)
+        move_deal(conn, ws, dee, "diagnosis", at=at(14), **sale)
+        win_deal(conn, ws, dee, at=at(31), **sale)

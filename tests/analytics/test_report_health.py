@@ -1,44 +1,24 @@
 """`health` on a small clinic history, on the store (SQLite, PostgreSQL) and on DuckDB.
 
-The story (T0 = 2024-03-01 09:00 UTC; day N is T0 + N days):
-- ana: treatment deal of 1,000 opened day 10, won day 20 (10 days);
-- bob: treatment deal of 3,000 opened day 10, lost day 15;
-- cy: admissions deal of 500 opened day 12, still open;
-- dee: treatment deal of 2,000 opened day 11, lost day 13, reopened day 14,
-  won day 31 (2024-04-01 09:00, 20 days after it opened).
+The story is `report_support.clinic_deals`: ana won 1,000 in 10 days, bob
+lost 3,000, cy's 500 still open, dee's 2,000 lost, reopened and won on
+April 1 after 20 days.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import pytest
-from deal_support import REP, new_deal, ready
-from funnel_support import NOW, at, workspace
-from report_support import everywhere
+from deal_support import ready
+from report_support import clinic_deals, everywhere
 from sqlalchemy import Engine
-
-from embudo.domain.deals import DealSource
-from embudo.engine.deals import lose_deal, move_deal, win_deal
 
 
 @pytest.fixture
 def clinic(store: Engine) -> Engine:
-    ready(store, "ana", "bob", "cy", "dee")
-    ana = new_deal(store, "ana", day=10, amount="1000")
-    bob = new_deal(store, "bob", day=10, amount="3000")
-    new_deal(store, "cy", day=12, amount="500", pipeline="admissions")
-    dee = new_deal(store, "dee", day=11, amount="2000")
-    ws = workspace(store)
-    sale: dict[str, Any] = {"actor": REP, "source": DealSource.CLI, "now": NOW}
-    with store.begin() as conn:
-        win_deal(conn, ws, ana, at=at(20), **sale)
-        lose_deal(conn, ws, bob, "price", at=at(15), **sale)
-        lose_deal(conn, ws, dee, "timing", at=at(13), **sale)
-        move_deal(conn, ws, dee, "diagnosis", at=at(14), **sale)
-        win_deal(conn, ws, dee, at=at(31), **sale)
+    clinic_deals(store)
     return store
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from embudo.analytics import flow, funnel, health
+from embudo.analytics import flow, funnel, health, pipeline
 from embudo.analytics.report import Report
 from embudo.domain.errors import InvalidInput
 
 REPORTS: dict[str, Report] = {
-    report.name: report for report in (health.REPORT, funnel.REPORT, flow.REPORT)
+    report.name: report for report in (health.REPORT, funnel.REPORT, flow.REPORT, pipeline.REPORT)
 }
 
 

@@ -77,3 +77,8 @@ def conversions(reached: list[int]) -> list[float | None]:
     if not reached:
         return []
     return [None, *(share(now, before) for before, now in pairwise(reached))]
+
+
+def weighted_value(value: Decimal, probability: float) -> Decimal:
+    """An open stage's value times its probability of closing won, to the cent (half-even)."""
+    return (value * Decimal(str(probability))).quantize(CENTS)
