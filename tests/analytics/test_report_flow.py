@@ -46,7 +46,9 @@ def test_a_period_and_its_months(story: Engine, store_url: str, tmp_path: Path) 
     ]
 
 
-def test_contacts_counts_people_not_moves(store: Engine, store_url: str, tmp_path: Path) -> None:
+def test_by_property_each_contact_has_its_own_moves(
+    store: Engine, store_url: str, tmp_path: Path
+) -> None:
     back_and_forth(store)
     rows = everywhere(store_url, tmp_path, "flow", by="property:email")
     ana = [(r["from_stage"], r["to_stage"]) for r in rows if r["email"] == "ana@example.com"]

@@ -59,7 +59,7 @@ def run_report(
     report: Report, backend: BaseBackend, workspace: str, params: ReportParams
 ) -> ReportResult:
     """Run `report` on `backend` for `workspace`; refuses parameters the report cannot use."""
-    _check(report, params)
+    check_params(report, params)
     source = open_source(backend, workspace)
     runs = windows(params, source.timezone, lambda: history_span(source))
     rows = [
@@ -70,7 +70,8 @@ def run_report(
     return ReportResult(report.name, params, _columns(report, params), rows)
 
 
-def _check(report: Report, params: ReportParams) -> None:
+def check_params(report: Report, params: ReportParams) -> None:
+    """Refuse a dimension or a mode the report does not take (before touching any data)."""
     by = params.by
     if by is not None and by.kind not in report.dimensions:
         known = ", ".join(sorted(kind.value for kind in report.dimensions)) or "nothing"

@@ -10,7 +10,6 @@ import typer
 from embudo.cli.app import app
 from embudo.cli.options import DbOption, WorkspaceOption
 from embudo.cli.store import reading_workspace
-from embudo.io.parquet import export_parquet
 
 export_app = typer.Typer(
     name="export", help="Write the history out for other engines.", no_args_is_help=True
@@ -25,6 +24,8 @@ def parquet(
     workspace: WorkspaceOption = None,
 ) -> None:
     """Write one Parquet file per history table of the workspace (overwriting older ones)."""
+    from embudo.io.parquet import export_parquet  # PyArrow loads only for this command
+
     with reading_workspace(db, workspace) as (conn, found):
         written = export_parquet(conn, found.id, directory)
     total = sum(item.rows for item in written)
