@@ -11,9 +11,13 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from deal_support import ready
+from deal_support import REP, deal_document, new_deal, ready
+from funnel_support import NOW, at, feed, identify, install, workspace
 from report_support import clinic_deals, everywhere
 from sqlalchemy import Engine
+
+from embudo.domain.deals import DealSource
+from embudo.engine.deals import win_deal
 
 
 @pytest.fixture
@@ -96,3 +100,27 @@ def test_nothing_to_report_is_no_row(store: Engine, store_url: str, tmp_path: Pa
     ready(store, "ana")
     assert everywhere(store_url, tmp_path, "health") == []
     assert everywhere(store_url, tmp_path, "health", by="month") == []
+
+
+def test_months_are_the_workspace_s(store: Engine, store_url: str, tmp_path: Path) -> None:
+    """Won at 2024-03-31 23:30 UTC, which is 01:30 on April 1 in Madrid: an April win."""
+    install(store, deal_document(timezone="Europe/Madrid"))
+    feed(store, [identify("i-ana", at(1), user="ana", email="ana@example.com")])
+    deal = new_deal(store, "ana", day=10, amount="100")
+    with store.begin() as conn:
+        win_deal(
+            conn,
+            workspace(store),
+            deal,
+            actor=REP,
+            source=DealSource.CLI,
+            now=NOW,
+            at=at(30, hours=14, minutes=30),
+        )
+    rows = everywhere(store_url, tmp_path, "health", by="month")
+    assert [(row["month"], row["open_deals"], row["won_deals"]) for row in rows] == [
+        ("2024-03", 1, 0),
+        ("2024-04", 0, 1),
+    ]
+    [march] = everywhere(store_url, tmp_path, "health", start="2024-03-01", end="2024-03-31")
+    assert (march["open_deals"], march["won_deals"]) == (1, 0)
