@@ -37,6 +37,8 @@ CASES: list[tuple[str, dict[str, str]]] = [
     ("flow", {"start": "2025-06-01", "end": "2025-06-30"}),
     ("pipeline", {}),
     ("pipeline", {"by": "owner", "end": "2025-08-31"}),
+    ("health", {"by": "property:treatment"}),
+    ("funnel", {"by": "property:age"}),
 ]
 
 
@@ -57,7 +59,9 @@ def test_every_report_agrees_on_every_engine(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
     results = [_plain(everywhere(store_url, tmp_path, name, **options)) for name, options in CASES]
-    assert all(results[index] for index in (0, 1, 4, 6, 7, 9)), "the demo should fill them"
+    assert all(results[index] for index in (0, 1, 4, 6, 7, 9, 11)), "the demo should fill them"
+    assert {row["age"] for row in results[12]} == {None}, "a number is not a text trait"
+    assert len({row["treatment"] for row in results[11]}) > 2
     _compare_across_backends(tmp_path_factory, store_url, results)
 
 
