@@ -26,11 +26,13 @@ def _register() -> None:
         db,
         deals,
         demo,
+        export,
         handoff,
         imports,
         ingest,
         lists,
         outbox,
+        report,
         spec,
         users,
     )

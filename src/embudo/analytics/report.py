@@ -1,0 +1,142 @@
+"""The report runner: validate → build → execute → a result (rows plus the parameters).
+
+A report is a `Report` value: its name, its columns, the dimensions it can
+be grouped by and a `compute` function that builds its Ibis expression for
+one window, executes it and finishes the numbers with `domain.metrics`. The
+runner does everything reports share: it checks the parameters against the
+report, opens the workspace, runs the report once per window (`--compare
+previous` and `--by month` are windows, see `windows.py`) and prefixes each
+window's rows with its labels (`period`, `month`). Adding a report is one
+module defining a `Report` and one line in `analytics/reports.py`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+import ibis
+from ibis.backends import BaseBackend
+
+from embudo.analytics.dimensions import group_keys
+from embudo.analytics.params import Dimension, DimensionKind, Mode, ReportParams
+from embudo.analytics.source import Source, open_source
+from embudo.analytics.windows import Window, windows
+from embudo.domain.errors import InvalidInput
+
+Row = dict[str, Any]
+Compute = Callable[[Source, Window, ReportParams], list[Row]]
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """One report: what it is called, what it returns and how it is computed for a window."""
+
+    name: str
+    summary: str
+    columns: tuple[str, ...]
+    dimensions: frozenset[DimensionKind]
+    compute: Compute
+    modes: frozenset[Mode] = frozenset({Mode.COHORT})
+
+
+@dataclass(frozen=True, slots=True)
+class ReportResult:
+    """A report's rows (dicts in `columns` order) and the parameters that produced them."""
+
+    report: str
+    params: ReportParams
+    columns: tuple[str, ...]
+    rows: list[Row]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"report": self.report, "params": self.params.as_json(), "rows": self.rows}
+
+
+def run_report(
+    report: Report, backend: BaseBackend, workspace: str, params: ReportParams
+) -> ReportResult:
+    """Run `report` on `backend` for `workspace`; refuses parameters the report cannot use."""
+    check_params(report, params)
+    source = open_source(backend, workspace)
+    runs = windows(params, source.timezone, lambda: history_span(source))
+    rows = [
+        {**window.labels, **row}
+        for window in runs
+        for row in report.compute(source, window, params)
+    ]
+    return ReportResult(report.name, params, _columns(report, params), rows)
+
+
+def check_params(report: Report, params: ReportParams) -> None:
+    """Refuse a dimension or a mode the report does not take (before touching any data)."""
+    by = params.by
+    if by is not None and by.kind not in report.dimensions:
+        known = ", ".join(sorted(kind.value for kind in report.dimensions)) or "nothing"
+        raise InvalidInput(f"report {report.name} cannot be grouped by {by} — it takes: {known}")
+    if params.mode not in report.modes:
+        known = ", ".join(sorted(mode.value for mode in report.modes))
+        raise InvalidInput(f"report {report.name} has no --mode {params.mode} — it takes: {known}")
+
+
+def _columns(report: Report, params: ReportParams) -> tuple[str, ...]:
+    labels = ["period"] if params.compare is not None else []
+    if _by(params.by, DimensionKind.MONTH):
+        labels.append("month")
+    return (*labels, *group_keys(params.by), *report.columns)
+
+
+def _by(by: Dimension | None, kind: DimensionKind) -> bool:
+    return by is not None and by.kind is kind
+
+
+def history_span(source: Source) -> tuple[date, date] | None:
+    """The first and last day (in the workspace's zone) with a lifecycle move or a deal move."""
+    moments = [
+        moment
+        for table in ("lifecycle_transitions", "deal_stage_history")
+        for moment in _extremes(source, table)
+    ]
+    if not moments:
+        return None
+    return local_day(source, min(moments)), local_day(source, max(moments))
+
+
+def _extremes(source: Source, table: str) -> list[datetime]:
+    """The table's first and last `occurred_at`, none when it is empty (two indexed reads)."""
+    rows = source.table(table).select("occurred_at")
+    ends = [rows.order_by(rows.occurred_at), rows.order_by(ibis.desc(rows.occurred_at))]
+    return [found["occurred_at"] for end in ends for found in source.rows(end.limit(1))]
+
+
+def local_day(source: Source, moment: datetime) -> date:
+    """The day `moment` falls on in the workspace's zone (a naive moment is UTC)."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return aware.astimezone(source.timezone).date()
+
+
+def during(moments: ibis.Value, window: Window) -> ibis.Value:
+    """`moments` inside the window: from its start (included) to its end (excluded)."""
+    inside = ibis.literal(True)
+    if window.start is not None:
+        inside &= moments >= window.start
+    if window.end is not None:
+        inside &= moments < window.end
+    return inside
+
+
+def sort_rows(rows: list[Row], keys: list[str]) -> list[Row]:
+    """Rows ordered by `keys` (nulls last): the same order whatever order an engine returned."""
+    return sorted(rows, key=lambda row: tuple(_sortable(row[key]) for key in keys))
+
+
+def _sortable(value: Any) -> tuple[bool, str]:
+    return (value is None, "" if value is None else str(value))
+
+
+def epoch_seconds(moments: ibis.Value) -> ibis.Value:
+    """Whole seconds since 1970 (floored): SQLite truncates its `%s`, DuckDB and PostgreSQL
+    keep the fraction, so flooring everywhere makes every engine add up the same integers."""
+    return moments.epoch_seconds().cast("float64").floor().cast("int64")

@@ -1,0 +1,91 @@
+"""What a report reads: one workspace's history tables on an Ibis backend, and its definition.
+
+The workspace, its time zone and its funnel definition are read through Ibis
+too, so a Parquet snapshot (which holds `workspaces` and `spec_versions` like
+the store does) answers exactly as the store would.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import ibis
+from ibis.backends import BaseBackend
+
+from embudo.domain.errors import NotFound
+from embudo.domain.spec import FunnelSpec
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A backend seen through one workspace: `table(name)` holds only that workspace's rows."""
+
+    backend: BaseBackend
+    workspace_id: int
+    workspace: str
+    timezone: ZoneInfo
+    spec: FunnelSpec
+
+    def table(self, name: str) -> ibis.Table:
+        """The workspace's rows of history table `name`."""
+        rows = self.backend.table(name)
+        return rows.filter(rows.workspace_id == self.workspace_id)
+
+    def rows(self, expression: ibis.Table) -> list[dict[str, Any]]:
+        """Execute `expression`: its rows as dicts of Python values."""
+        result: list[dict[str, Any]] = self.backend.to_pyarrow(expression).to_pylist()
+        return result
+
+
+def open_source(backend: BaseBackend, workspace: str) -> Source:
+    """The workspace `workspace` on `backend` with the funnel definition in force."""
+    found = _workspace_row(backend, workspace)
+    versions = backend.table("spec_versions")
+    latest = (
+        versions.filter(versions.workspace_id == found["id"])
+        .order_by(ibis.desc("version"))
+        .limit(1)
+        .select(document=versions.document.cast("string"))
+    )
+    documents = backend.to_pyarrow(latest).to_pylist()
+    if not documents:
+        raise NotFound(f"workspace '{workspace}' has no funnel definition — run: embudo apply FILE")
+    spec = FunnelSpec.model_validate(_document(documents[0]["document"]))
+    return Source(backend, found["id"], workspace, ZoneInfo(found["timezone"]), spec)
+
+
+def _workspace_row(backend: BaseBackend, workspace: str) -> dict[str, Any]:
+    table = backend.table("workspaces")
+    query = table.filter(table.name == workspace).select("id", "timezone")
+    rows = backend.to_pyarrow(query).to_pylist()
+    if not rows:
+        raise NotFound(
+            f"no workspace '{workspace}' here — run: embudo init --template NAME "
+            f"--workspace {workspace} (or pick one with --workspace)"
+        )
+    row: dict[str, Any] = rows[0]
+    return row
+
+
+def _document(value: Any) -> Any:
+    """A JSON document as the backend hands it back: text (SQLite, Parquet) or parsed."""
+    return json.loads(value) if isinstance(value, str) else value
+
+
+STORED = Decimal("0.0001")
+
+
+def amount(value: Any) -> Decimal:
+    """A sum of amounts as exact `Decimal` to the stored 4 decimals, whatever the engine gave.
+
+    PostgreSQL and DuckDB sum NUMERIC(18, 4) exactly; SQLite has no decimal
+    type and sums doubles, which are exact to 15 digits, so rounding to the
+    stored precision gives every engine the same number. None (no rows) is 0.
+    """
+    if value is None:
+        return Decimal(0).quantize(STORED)
+    return Decimal(str(value)).quantize(STORED)

@@ -1,0 +1,71 @@
+"""The report formulas on plain numbers: rates, averages, velocity, and their empty cases."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from embudo.domain import metrics
+
+
+@pytest.mark.parametrize(
+    ("won", "lost", "rate"),
+    [
+        (1, 3, 0.25),
+        (0, 2, 0.0),
+        (2, 0, 1.0),
+        (0, 0, None),
+        (Decimal("1000"), Decimal("3000"), 0.25),
+    ],
+)
+def test_win_rate(won: int | Decimal, lost: int | Decimal, rate: float | None) -> None:
+    assert metrics.win_rate(won, lost) == rate
+
+
+@pytest.mark.parametrize(
+    ("total", "count", "mean"),
+    [
+        (Decimal("3000.0000"), 2, Decimal("1500.00")),
+        (Decimal("10.0000"), 3, Decimal("3.33")),
+        (Decimal("0.0250"), 1, Decimal("0.02")),  # half-even: 0.025 → 0.02
+        (Decimal("0"), 0, None),
+    ],
+)
+def test_average_amount(total: Decimal, count: int, mean: Decimal | None) -> None:
+    assert metrics.average_amount(total, count) == mean
+
+
+def test_average_days() -> None:
+    assert metrics.average_days(30 * 86_400, 2) == 15.0
+    assert metrics.average_days(0, 0) is None
+
+
+@pytest.mark.parametrize(
+    ("open_deals", "rate", "size", "days", "velocity"),
+    [
+        (1, 2 / 3, Decimal("1500.00"), 15.0, 1 * (2 / 3) * 1500 / 15),
+        (0, 1.0, Decimal("100.00"), 2.0, 0.0),
+        (3, None, None, None, None),
+        (3, 0.5, Decimal("100.00"), 0.0, None),
+    ],
+)
+def test_sales_velocity(
+    open_deals: int,
+    rate: float | None,
+    size: Decimal | None,
+    days: float | None,
+    velocity: float | None,
+) -> None:
+    assert metrics.sales_velocity(open_deals, rate, size, days) == velocity
+
+
+def test_at_least_counts_skipped_stages_as_reached() -> None:
+    """Two stopped at rank 0, one at rank 2, one at rank 4: reached ranks 0..4."""
+    assert metrics.at_least({0: 2, 2: 1, 4: 1}) == {4: 1, 3: 1, 2: 2, 1: 2, 0: 4}
+    assert metrics.at_least({}) == {}
+
+
+def test_conversions_from_the_stage_before() -> None:
+    assert metrics.conversions([4, 2, 2, 0, 0]) == [None, 0.5, 1.0, 0.0, None]
+    assert metrics.conversions([]) == []
