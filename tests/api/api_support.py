@@ -77,3 +77,38 @@ def _wait_started(server: uvicorn.Server) -> None:
         if time.monotonic() > deadline:
             raise TimeoutError("uvicorn did not start within 10 s")
         time.sleep(0.02)
+
+
+def journey(user: str, email: str, *events: str) -> list[dict[str, Any]]:
+    """Segment messages: `user` identifies with `email`, then does `events` a minute apart."""
+    messages: list[dict[str, Any]] = [
+        {
+            "type": "identify",
+            "messageId": f"{user}-identify",
+            "userId": user,
+            "traits": {"email": email},
+            "timestamp": NOW.isoformat(),
+        }
+    ]
+    for index, name in enumerate(events, start=1):
+        moment = NOW.replace(minute=index).isoformat()
+        messages.append(
+            {
+                "type": "track",
+                "messageId": f"{user}-{index}",
+                "userId": user,
+                "event": name,
+                "timestamp": moment,
+            }
+        )
+    return messages
+
+
+def assert_problem(response: Any, status: int) -> dict[str, Any]:
+    """`response` is an RFC 9457 problem of `status`; its body."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    body: dict[str, Any] = response.json()
+    assert body["status"] == status and body["type"].startswith("urn:embudo:problem:")
+    assert body["title"] and body["detail"] and body["instance"].startswith("/")
+    return body

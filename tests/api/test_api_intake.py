@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from api_support import count, make_key, make_workspace
+from api_support import assert_problem, count, make_key, make_workspace
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
@@ -33,14 +33,6 @@ def client(store: Engine) -> Iterator[TestClient]:
 
 def basic(key: str) -> dict[str, str]:
     return {"Authorization": "Basic " + base64.b64encode(f"{key}:".encode()).decode()}
-
-
-def assert_problem(response: Any, status: int) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == "application/problem+json"
-    body: dict[str, Any] = response.json()
-    assert body["status"] == status and body["type"].startswith("urn:embudo:problem:")
-    return body
 
 
 def test_track_with_basic_auth_is_stored(store: Engine, client: TestClient) -> None:

@@ -18,11 +18,11 @@ from sqlalchemy import Engine
 
 from embudo.api import problems
 from embudo.api.limits import BodyLimit
-from embudo.api.routers import intake
+from embudo.api.routers import contacts, intake, leads
 from embudo.config import Settings, load_settings
 from embudo.store.session import connect
 
-ROUTERS = (intake,)
+ROUTERS = (intake, contacts, leads)
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:

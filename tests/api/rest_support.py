@@ -1,0 +1,46 @@
+"""A REST API test's world: a workspace with two leads (ana an MQL, bob a lead) and keys."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+
+from api_support import journey, make_key, make_workspace
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from embudo.domain.access import Role
+
+MQL_EVENTS = ("webinar_registered", "webinar_watched")
+
+
+@dataclass(frozen=True, slots=True)
+class World:
+    client: TestClient
+    admin: dict[str, str]
+    """Authorization headers of an admin key of the workspace."""
+    reader: dict[str, str]
+    outsider: dict[str, str]
+    """An admin key of another workspace."""
+
+
+def populate(store: Engine, client: TestClient) -> World:
+    make_workspace(store)
+    make_workspace(store, "other")
+    intake = make_key(store, role=Role.INTAKE)
+    batch = journey("ana", "ana@example.com", *MQL_EVENTS) + journey("bob", "bob@example.com")
+    auth = base64.b64encode(f"{intake}:".encode()).decode()
+    sent = client.post(
+        "/v1/batch", json={"batch": batch}, headers={"Authorization": f"Basic {auth}"}
+    )
+    assert sent.status_code == 200, sent.text
+    return World(
+        client,
+        _bearer(make_key(store)),
+        _bearer(make_key(store, role=Role.READ)),
+        _bearer(make_key(store, "other")),
+    )
+
+
+def _bearer(key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}"}
