@@ -18,11 +18,11 @@ from sqlalchemy import Engine
 
 from embudo.api import problems
 from embudo.api.limits import BodyLimit
-from embudo.api.routers import contacts, intake, leads
+from embudo.api.routers import contacts, deals, intake, leads
 from embudo.config import Settings, load_settings
 from embudo.store.session import connect
 
-ROUTERS = (intake, contacts, leads)
+ROUTERS = (intake, contacts, leads, deals)
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:

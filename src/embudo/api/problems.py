@@ -9,7 +9,8 @@ page to fetch.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -102,6 +103,16 @@ def problem(
     return JSONResponse(
         content, status_code=status, media_type=MEDIA_TYPE, headers=dict(headers or {})
     )
+
+
+@contextmanager
+def named_in_body() -> Iterator[None]:
+    """Within: something missing was named by the request body, not the URL, so it is
+    a 422 (the body is wrong), not a 404 (the resource is not there)."""
+    try:
+        yield
+    except NotFound as error:
+        raise InvalidInput(str(error)) from error
 
 
 def status_of(error: EmbudoError) -> int:
