@@ -18,11 +18,11 @@ from sqlalchemy import Engine
 
 from embudo.api import problems
 from embudo.api.limits import BodyLimit
-from embudo.api.routers import contacts, deals, intake, leads
+from embudo.api.routers import contacts, deals, funnel, intake, leads, lists, tasks
 from embudo.config import Settings, load_settings
 from embudo.store.session import connect
 
-ROUTERS = (intake, contacts, leads, deals)
+ROUTERS = (intake, contacts, leads, deals, tasks, lists, funnel)
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
