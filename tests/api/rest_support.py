@@ -22,6 +22,8 @@ class World:
     reader: dict[str, str]
     outsider: dict[str, str]
     """An admin key of another workspace."""
+    writer: dict[str, str]
+    """Basic-auth headers of an intake key: what Segment clients send."""
 
 
 def populate(store: Engine, client: TestClient) -> World:
@@ -29,16 +31,15 @@ def populate(store: Engine, client: TestClient) -> World:
     make_workspace(store, "other")
     intake = make_key(store, role=Role.INTAKE)
     batch = journey("ana", "ana@example.com", *MQL_EVENTS) + journey("bob", "bob@example.com")
-    auth = base64.b64encode(f"{intake}:".encode()).decode()
-    sent = client.post(
-        "/v1/batch", json={"batch": batch}, headers={"Authorization": f"Basic {auth}"}
-    )
+    writer = {"Authorization": "Basic " + base64.b64encode(f"{intake}:".encode()).decode()}
+    sent = client.post("/v1/batch", json={"batch": batch}, headers=writer)
     assert sent.status_code == 200, sent.text
     return World(
         client,
         _bearer(make_key(store)),
         _bearer(make_key(store, role=Role.READ)),
         _bearer(make_key(store, "other")),
+        writer,
     )
 
 

@@ -16,8 +16,10 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 from embudo.domain.errors import (
     DatabaseNotReady,
@@ -141,7 +143,20 @@ async def _on_http(request: Request, error: Exception) -> JSONResponse:
         return await _on_problem(request, error.__cause__)
     code = "http." + TITLES.get(error.status_code, "error").lower().replace(" ", "_")
     detail = error.detail if isinstance(error.detail, str) else TITLES.get(error.status_code, "")
-    return problem(request, error.status_code, code, detail, headers=error.headers)
+    headers = dict(error.headers or {})
+    if error.status_code == 405:
+        headers["Allow"] = _allowed(request)
+    return problem(request, error.status_code, code, detail, headers=headers)
+
+
+def _allowed(request: Request) -> str:
+    """Every method of the path (Starlette names only those of the first route matching it)."""
+    methods: set[str] = set()
+    for route in request.app.routes:
+        match, _ = route.matches(request.scope)
+        if match is not Match.NONE and isinstance(route, APIRoute):
+            methods |= route.methods or set()
+    return ", ".join(sorted(methods))
 
 
 async def _on_validation(request: Request, error: Exception) -> JSONResponse:
