@@ -1,17 +1,20 @@
-"""A REST API test's world: a workspace with two leads (ana an MQL, bob a lead) and keys."""
+"""A REST API test's world: a workspace with a rep, two leads (ana an MQL, bob a lead), keys."""
 
 from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
 
-from api_support import journey, make_key, make_workspace
+from api_support import NOW, journey, make_key, make_workspace
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from embudo.domain.access import Role
+from embudo.engine.users import add_user
 
 MQL_EVENTS = ("webinar_registered", "webinar_watched")
+REP = "maria@acme.example"
+"""The one sales rep: the hand-off gives her every MQL."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,8 +30,10 @@ class World:
 
 
 def populate(store: Engine, client: TestClient) -> World:
-    make_workspace(store)
+    workspace_id = make_workspace(store)
     make_workspace(store, "other")
+    with store.begin() as conn:
+        add_user(conn, workspace_id, REP, name="Maria", team="sales", now=NOW)
     intake = make_key(store, role=Role.INTAKE)
     batch = journey("ana", "ana@example.com", *MQL_EVENTS) + journey("bob", "bob@example.com")
     writer = {"Authorization": "Basic " + base64.b64encode(f"{intake}:".encode()).decode()}

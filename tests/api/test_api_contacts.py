@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from api_support import assert_problem, count
 from fastapi.testclient import TestClient
-from rest_support import World, populate
+from rest_support import REP, World, populate
 from sqlalchemy import Engine
 
 from embudo.analytics.directory import SORTS
@@ -36,6 +36,13 @@ def test_list_filters_sorts_and_pages(world: World) -> None:
     ).json()
     assert [row["email"] for row in second["data"]] == ["bob@example.com"]
     assert second["next_offset"] is None
+
+
+def test_list_by_owner(world: World) -> None:
+    got = world.client.get("/api/v1/contacts", params={"owner": REP}, headers=world.reader)
+    assert [(row["email"], row["owner"]) for row in got.json()["data"]] == [
+        ("ana@example.com", REP)
+    ]
 
 
 def test_every_sort_of_the_directory_is_offered() -> None:

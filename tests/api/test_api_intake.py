@@ -151,3 +151,20 @@ def test_a_body_over_the_server_cap_is_413(store: Engine, client: TestClient) ->
 def test_unknown_routes_and_methods_are_problems(client: TestClient) -> None:
     assert_problem(client.get("/v1/nothing"), 404)
     assert_problem(client.get("/v1/track"), 405)
+
+
+def test_analytics_js_short_paths(store: Engine, client: TestClient) -> None:
+    """analytics.js posts `text/plain` to /v1/t, /v1/i, ... and /v1/b, `writeKey` in the body."""
+    key = make_key(store, role=Role.INTAKE)
+    headers = {"Content-Type": "text/plain"}
+    for path, message in (
+        ("/v1/i", {"messageId": "i", "userId": "u1", "traits": {"email": "a@example.com"}}),
+        ("/v1/t", {"messageId": "t", "userId": "u1", "event": "webinar_registered"}),
+        ("/v1/p", {"messageId": "p", "userId": "u1", "name": "Home"}),
+    ):
+        body = json.dumps({**message, "writeKey": key})
+        assert client.post(path, content=body, headers=headers).status_code == 200
+    batch = json.dumps({"batch": [{**TRACK, "messageId": "b1"}], "writeKey": key})
+    assert client.post("/v1/b", content=batch, headers=headers).status_code == 200
+    assert count(store, events) == 4
+    assert count(store, events, name="page") == 1

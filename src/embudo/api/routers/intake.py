@@ -69,8 +69,10 @@ for _kind in SINGLE_TYPES:
         response_model=Success,
         openapi_extra=_request_body(MESSAGE_SCHEMA),
     )
+    router.add_api_route(f"/{_kind[0]}", _single(_kind), methods=["POST"], include_in_schema=False)
 
 
+@router.post("/b", include_in_schema=False)
 @router.post("/batch", openapi_extra=_request_body(BATCH_SCHEMA))
 def batch(
     engine: EngineDep,
