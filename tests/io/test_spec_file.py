@@ -186,6 +186,12 @@ def test_every_cross_reference_problem_is_reported_in_file_order() -> None:
             "embudo.yaml: the file is empty — start from `embudo init --template NAME`",
             id="empty",
         ),
+        pytest.param(
+            "\x83name: x\n",
+            "embudo.yaml: not valid YAML: unacceptable character #x0083: special characters"
+            ' are not allowed\n  in "<unicode string>", position 0',
+            id="control character",
+        ),
     ],
 )
 def test_a_file_that_is_not_a_yaml_mapping_is_one_problem(text: str, problem: str) -> None:

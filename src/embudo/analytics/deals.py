@@ -39,11 +39,12 @@ class DealFilter:
     status: str | None = None
     owner: str | None = None
     limit: int = 100
+    offset: int = 0
 
 
 def list_deals(conn: Connection, workspace_id: int, wanted: DealFilter) -> list[dict[str, Any]]:
     """Deals matching the filter, oldest first."""
-    query = _deal_rows(workspace_id).order_by(deals.c.id).limit(wanted.limit)
+    query = _deal_rows(workspace_id).order_by(deals.c.id).limit(wanted.limit).offset(wanted.offset)
     if wanted.pipeline is not None:
         query = query.where(deals.c.pipeline == wanted.pipeline)
     if wanted.stage is not None:

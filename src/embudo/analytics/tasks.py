@@ -18,6 +18,7 @@ class TaskFilter:
     overdue: bool = False
     """Open and past their due time (implies open)."""
     limit: int = 100
+    offset: int = 0
 
 
 def list_tasks(
@@ -41,6 +42,7 @@ def list_tasks(
         .where(tasks.c.workspace_id == workspace_id)
         .order_by(tasks.c.due_at.is_(None), tasks.c.due_at, tasks.c.id)
         .limit(wanted.limit)
+        .offset(wanted.offset)
     )
     if wanted.owner is not None:
         query = query.where(users.c.email == wanted.owner.strip().lower())

@@ -124,8 +124,15 @@ class _Tree:
 
 
 def _read_yaml(text: str, filename: str) -> _Tree:
-    """Compose, walk, then construct: construction flattens merge keys in place."""
-    loader = yaml.SafeLoader(text)
+    """Compose, walk, then construct: construction flattens merge keys in place.
+
+    The loader refuses characters YAML does not allow (control characters)
+    as soon as it is made, so making it is inside the error handling too.
+    """
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.YAMLError as error:
+        raise SpecError([f"{filename}: not valid YAML: {error}"]) from None
     try:
         root = loader.get_single_node()
         tree = _Tree()

@@ -1,0 +1,61 @@
+"""The app factory: the API's composition root.
+
+Settings (or a ready engine, in tests) come in as arguments; nothing below
+reads the environment. `from_environment` is the factory uvicorn's workers
+call (`embudo serve`), each process building its own engine: they share
+nothing but the database, so any number of them can serve it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from importlib.metadata import version
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from sqlalchemy import Engine
+
+from embudo.api import problems
+from embudo.api.limits import BodyLimit
+from embudo.api.routers import contacts, deals, funnel, intake, leads, lists, tasks
+from embudo.config import Settings, load_settings
+from embudo.store.session import connect
+
+ROUTERS = (intake, contacts, leads, deals, tasks, lists, funnel)
+
+
+def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
+    """The API on `engine`, or on a new one for `settings.database_url` (disposed at shutdown)."""
+    owned = engine is None
+    if engine is None:
+        engine = connect((settings or Settings()).database_url)
+    app = FastAPI(
+        title="embudo",
+        version=version("embudo"),
+        summary="Segment-compatible intake and the REST API of one marketing and sales funnel.",
+        lifespan=_disposing(engine) if owned else None,
+    )
+    app.state.engine = engine
+    problems.install(app)
+    app.add_middleware(
+        CORSMiddleware, allow_origins=["*"], allow_methods=["*"], allow_headers=["*"]
+    )
+    app.add_middleware(BodyLimit)
+    for module in ROUTERS:
+        app.include_router(module.router)
+    return app
+
+
+def _disposing(engine: Engine) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    return lifespan
+
+
+def from_environment() -> FastAPI:
+    """The app for `EMBUDO_DATABASE_URL`: what `embudo serve` hands each uvicorn worker."""
+    return create_app(load_settings())

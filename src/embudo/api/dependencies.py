@@ -1,0 +1,93 @@
+"""What a route asks for, as `Annotated` aliases: the store, the caller, the workspace, the time.
+
+One request is one transaction (`SessionDep`): it commits when the route
+returns and rolls back when it raises, so a refused request changes nothing.
+The workspace is the one the API key belongs to; a key of another workspace
+never sees this one's objects (they are 404, not 403: nothing leaks).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import Connection, Engine
+
+from embudo.api.problems import ProblemError
+from embudo.domain.access import Permission, allows
+from embudo.store.api_keys import ApiKey, find_key
+from embudo.store.workspaces import Workspace, open_workspace
+
+bearer = HTTPBearer(
+    auto_error=False, description="An API key: `embudo apikey create NAME --role read`"
+)
+
+
+def store_engine(request: Request) -> Engine:
+    engine: Engine = request.app.state.engine
+    return engine
+
+
+EngineDep = Annotated[Engine, Depends(store_engine)]
+
+
+def session(engine: EngineDep) -> Iterator[Connection]:
+    with engine.begin() as conn:
+        yield conn
+
+
+SessionDep = Annotated[Connection, Depends(session)]
+
+
+def clock() -> datetime:
+    """The one place the API reads the time; everything below takes `now`."""
+    return datetime.now(UTC)
+
+
+NowDep = Annotated[datetime, Depends(clock)]
+
+
+def unauthorized(detail: str, scheme: str) -> ProblemError:
+    return ProblemError(401, "auth.invalid_key", detail, {"WWW-Authenticate": scheme})
+
+
+def caller(
+    conn: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> ApiKey:
+    """The API key presented as `Authorization: Bearer KEY`."""
+    if credentials is None:
+        raise unauthorized("send an API key: Authorization: Bearer KEY", "Bearer")
+    key = find_key(conn, credentials.credentials)
+    if key is None:
+        raise unauthorized("the API key is unknown or revoked", "Bearer")
+    return key
+
+
+CallerDep = Annotated[ApiKey, Depends(caller)]
+
+
+def actor(key: CallerDep) -> str:
+    """Who made a change, as history records it: the key's name."""
+    return f"api:{key.name}"
+
+
+ActorDep = Annotated[str, Depends(actor)]
+
+
+def _workspace(needed: Permission) -> Callable[[Connection, ApiKey], Workspace]:
+    def dependency(conn: SessionDep, key: CallerDep) -> Workspace:
+        if not allows(key.role, needed):
+            detail = f"a {key.role} key may not {needed}: use a key with a wider role"
+            raise ProblemError(403, "auth.forbidden", detail)
+        return open_workspace(conn, key.workspace)
+
+    return dependency
+
+
+ReadingDep = Annotated[Workspace, Depends(_workspace(Permission.READ))]
+WritingDep = Annotated[Workspace, Depends(_workspace(Permission.WRITE))]
+ConfiguringDep = Annotated[Workspace, Depends(_workspace(Permission.CONFIGURE))]

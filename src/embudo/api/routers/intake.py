@@ -1,0 +1,97 @@
+"""`POST /v1/track|identify|page|screen|group|alias|batch`: Segment's HTTP Tracking API.
+
+Answers as Segment does: 200 `{"success": true}` once the request is stored,
+including messages that fail validation (kept as dead letters, with why:
+`embudo deadletters`); 400 for a body that is not JSON, 413 over the size
+limits, 401 for a missing or unknown write key. A message without `messageId`
+gets one, as Segment does; resending a message with its id is a no-op.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header
+
+from embudo.api.dependencies import EngineDep, NowDep
+from embudo.api.problems import PROBLEMS, ProblemError
+from embudo.api.schemas.intake import BATCH_SCHEMA, MESSAGE_SCHEMA, Success
+from embudo.api.segment_body import batch_request, one_message
+from embudo.api.write_keys import intake_key
+from embudo.engine.ingest import ingest
+from embudo.engine.intake import Incoming, read_payload
+
+router = APIRouter(prefix="/v1", tags=["intake"], responses=PROBLEMS)
+AuthorizationHeader = Annotated[str | None, Header(alias="Authorization", include_in_schema=False)]
+SINGLE_TYPES = ("track", "identify", "page", "screen", "group", "alias")
+
+
+def _with_defaults(message: Any, kind: str | None, context: Any) -> Any:
+    """A message as the engine reads it: its type, an id, and the batch's context if none."""
+    if not isinstance(message, dict):
+        return message
+    defaults: dict[str, Any] = {"messageId": str(uuid.uuid4())}
+    if isinstance(context, dict):
+        defaults["context"] = context
+    return {**defaults, **message, **({"type": kind} if kind else {})}
+
+
+def _single(kind: str) -> Callable[..., Success]:
+    def endpoint(
+        engine: EngineDep,
+        now: NowDep,
+        body: Annotated[dict[str, Any], Depends(one_message)],
+        authorization: AuthorizationHeader = None,
+    ) -> Success:
+        key = intake_key(engine, authorization, body)
+        incoming = [read_payload(f"http:/v1/{kind}", _with_defaults(body, kind, None))]
+        ingest(engine, key.workspace, incoming, now=now)
+        return Success()
+
+    endpoint.__name__ = kind
+    endpoint.__doc__ = f"Record one `{kind}` message (Segment's `/v1/{kind}`)."
+    return endpoint
+
+
+def _request_body(schema: dict[str, Any]) -> dict[str, Any]:
+    """The OpenAPI request body of an endpoint that reads its JSON itself (gzip, limits)."""
+    content = {media: {"schema": schema} for media in ("application/json", "text/plain")}
+    return {"requestBody": {"required": True, "content": content}}
+
+
+for _kind in SINGLE_TYPES:
+    router.add_api_route(
+        f"/{_kind}",
+        _single(_kind),
+        methods=["POST"],
+        response_model=Success,
+        openapi_extra=_request_body(MESSAGE_SCHEMA),
+    )
+    router.add_api_route(f"/{_kind[0]}", _single(_kind), methods=["POST"], include_in_schema=False)
+
+
+@router.post("/b", include_in_schema=False)
+@router.post("/batch", openapi_extra=_request_body(BATCH_SCHEMA))
+def batch(
+    engine: EngineDep,
+    now: NowDep,
+    body: Annotated[dict[str, Any], Depends(batch_request)],
+    authorization: AuthorizationHeader = None,
+) -> Success:
+    """Record a Segment batch: `{"batch": [message, ...]}`, in one transaction."""
+    key = intake_key(engine, authorization, body)
+    items = body.get("batch")
+    if not isinstance(items, list):
+        raise ProblemError(400, "body.malformed", "a batch needs `batch`: a list of messages")
+    incoming = _batch_messages(items, body.get("context"))
+    ingest(engine, key.workspace, incoming, now=now, batch_size=max(len(incoming), 1))
+    return Success()
+
+
+def _batch_messages(items: list[Any], context: Any) -> list[Incoming]:
+    return [
+        read_payload(f"http:/v1/batch[{index}]", _with_defaults(item, None, context))
+        for index, item in enumerate(items)
+    ]

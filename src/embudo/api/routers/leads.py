@@ -1,0 +1,118 @@
+"""`/api/v1/leads/{contact}/…`: accept, reject, recycle, disqualify, reopen.
+
+The same engine calls as `embudo lead …`; the API key's name is recorded as
+who made the move.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path
+from sqlalchemy import Connection
+
+from embudo.api.dependencies import ActorDep, NowDep, SessionDep, WritingDep
+from embudo.api.problems import PROBLEMS
+from embudo.api.schemas.leads import LeadMoved, Reason, Rejection
+from embudo.domain.spec import MoveKind
+from embudo.engine.handoff import Answered, accept_lead, reject_lead
+from embudo.engine.moves import move_contact
+from embudo.store.contacts import find_contact
+from embudo.store.workspaces import Workspace
+
+router = APIRouter(prefix="/api/v1/leads/{contact}", tags=["leads"], responses=PROBLEMS)
+ContactPath = Annotated[
+    str, Path(description="Contact id, email, user id or anonymous id", max_length=320)
+]
+
+
+def _answered(answered: Answered) -> LeadMoved:
+    return LeadMoved(
+        contact_id=answered.contact_id,
+        from_stage=answered.from_stage,
+        to_stage=answered.to_stage,
+        at=answered.at,
+        late_first_touch=answered.late,
+    )
+
+
+@router.post("/accept")
+def accept(
+    conn: SessionDep, workspace: WritingDep, actor: ActorDep, now: NowDep, contact: ContactPath
+) -> LeadMoved:
+    """Sales takes an MQL: it becomes sales-accepted (SAL)."""
+    return _answered(accept_lead(conn, workspace, contact, at=now, actor=actor, now=now))
+
+
+@router.post("/reject")
+def reject(
+    conn: SessionDep,
+    workspace: WritingDep,
+    actor: ActorDep,
+    now: NowDep,
+    contact: ContactPath,
+    body: Rejection,
+) -> LeadMoved:
+    """Sales hands an MQL back to marketing nurture, with one of the rejection reasons."""
+    answered = reject_lead(
+        conn, workspace, contact, reason=body.reason, at=now, actor=actor, now=now
+    )
+    return _answered(answered)
+
+
+def _move(
+    conn: Connection,
+    workspace: Workspace,
+    contact: str,
+    kind: MoveKind,
+    reason: str | None,
+    actor: str,
+    now: NowDep,
+) -> LeadMoved:
+    from_stage, to_stage = move_contact(
+        conn, workspace, contact, kind, at=now, actor=actor, reason=reason, now=now
+    )
+    contact_id = find_contact(conn, workspace.id, contact)
+    return LeadMoved(contact_id=contact_id, from_stage=from_stage, to_stage=to_stage, at=now)
+
+
+@router.post("/recycle")
+def recycle(
+    conn: SessionDep,
+    workspace: WritingDep,
+    actor: ActorDep,
+    now: NowDep,
+    contact: ContactPath,
+    body: Reason | None = None,
+) -> LeadMoved:
+    """Send the contact back to nurture, where the funnel definition allows it."""
+    reason = body.reason if body else None
+    return _move(conn, workspace, contact, MoveKind.RECYCLE, reason, actor, now)
+
+
+@router.post("/disqualify")
+def disqualify(
+    conn: SessionDep,
+    workspace: WritingDep,
+    actor: ActorDep,
+    now: NowDep,
+    contact: ContactPath,
+    body: Reason | None = None,
+) -> LeadMoved:
+    """Take the contact out of the funnel."""
+    reason = body.reason if body else None
+    return _move(conn, workspace, contact, MoveKind.DISQUALIFY, reason, actor, now)
+
+
+@router.post("/reopen")
+def reopen(
+    conn: SessionDep,
+    workspace: WritingDep,
+    actor: ActorDep,
+    now: NowDep,
+    contact: ContactPath,
+    body: Reason | None = None,
+) -> LeadMoved:
+    """Bring a disqualified contact back."""
+    reason = body.reason if body else None
+    return _move(conn, workspace, contact, MoveKind.REOPEN, reason, actor, now)

@@ -1,0 +1,1 @@
+"""The API's request and response shapes, one module per resource: never the tables."""

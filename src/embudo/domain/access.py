@@ -1,0 +1,38 @@
+"""Who may do what over HTTP: API key roles and the permissions each grants.
+
+An `intake` key is a Segment write key: analytics.js puts it in every page a
+visitor loads, so it is public and must grant nothing but sending events.
+People and integrations that read or change the funnel get `read`, `write`
+or `admin` keys, kept secret.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Permission(StrEnum):
+    INGEST = "ingest"
+    READ = "read"
+    WRITE = "write"
+    CONFIGURE = "configure"
+
+
+class Role(StrEnum):
+    INTAKE = "intake"
+    READ = "read"
+    WRITE = "write"
+    ADMIN = "admin"
+
+
+GRANTS: dict[Role, frozenset[Permission]] = {
+    Role.INTAKE: frozenset({Permission.INGEST}),
+    Role.READ: frozenset({Permission.READ}),
+    Role.WRITE: frozenset({Permission.READ, Permission.WRITE, Permission.INGEST}),
+    Role.ADMIN: frozenset(Permission),
+}
+
+
+def allows(role: Role, needed: Permission) -> bool:
+    """Whether a key of `role` may do what needs `needed`."""
+    return needed in GRANTS[role]
