@@ -58,3 +58,11 @@ def test_sales_velocity(
     velocity: float | None,
 ) -> None:
     assert metrics.sales_velocity(open_deals, rate, size, days) == velocity
+
+
+@pytest.mark.parametrize(
+    ("current", "previous", "rate"),
+    [(3, 2, 0.5), (1, 2, -0.5), (0, 4, -1.0), (5, 5, 0.0), (3, 0, None), (0, 0, None)],
+)
+def test_growth(current: int, previous: int, rate: float | None) -> None:
+    assert metrics.growth(current, previous) == rate

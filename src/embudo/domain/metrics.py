@@ -55,3 +55,8 @@ def sales_velocity(
     if rate is None or deal_size is None or not days_to_close:
         return None
     return open_deals * rate * float(deal_size) / days_to_close
+
+
+def growth(current: int, previous: int) -> float | None:
+    """(current - previous) ÷ previous: 0.5 is +50 %; None when there was nothing before."""
+    return share(current - previous, previous)
