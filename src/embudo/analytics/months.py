@@ -8,7 +8,8 @@ report over two years is one query, not twenty-four.
 
 from __future__ import annotations
 
-from datetime import timedelta
+import calendar
+from datetime import date, timedelta
 
 import ibis
 
@@ -21,9 +22,20 @@ MONTH = Dimension(kind=DimensionKind.MONTH)
 
 
 def months_of(source: Source, window: Window) -> list[Window]:
-    """The calendar months of `window` (clipped to it); an open side ends where history does."""
+    """The calendar months of `window` (clipped to it).
+
+    An open side is the whole first or last month with history: all history
+    is whole months, so a month's target is never cut short by its last event.
+    """
     monthly = ReportParams(from_=window.first_day, to=window.last_day, by=MONTH)
-    return windows(monthly, source.timezone, lambda: history_span(source))
+    return windows(monthly, source.timezone, lambda: _whole_months(history_span(source)))
+
+
+def _whole_months(span: tuple[date, date] | None) -> tuple[date, date] | None:
+    if span is None:
+        return None
+    first, last = span
+    return first.replace(day=1), last.replace(day=calendar.monthrange(last.year, last.month)[1])
 
 
 def month_before(source: Source, month: Window) -> Window:

@@ -10,6 +10,7 @@ each formula down with its JSON column name.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 
 SECONDS_PER_DAY = 86_400
@@ -60,3 +61,26 @@ def sales_velocity(
 def growth(current: int, previous: int) -> float | None:
     """(current - previous) ÷ previous: 0.5 is +50 %; None when there was nothing before."""
     return share(current - previous, previous)
+
+
+def monthly_target(per_month: int | None, days: int, month_days: int) -> float | None:
+    """The monthly target for `days` of a month of `month_days` days (prorated by days).
+
+    A whole month's target is `per_month` itself; None when there is no target.
+    """
+    if per_month is None:
+        return None
+    return per_month * days / month_days
+
+
+def attainment(delivered: int, target: float | None) -> float | None:
+    """delivered ÷ target: 1.0 is the target met exactly; None without a target."""
+    if not target:
+        return None
+    return delivered / target
+
+
+def tally(counts: Mapping[str, int]) -> str | None:
+    """Counts per key as one text cell, by key: `no_budget=2, not_ready=1`; None when empty."""
+    shown = [f"{key}={count}" for key, count in sorted(counts.items()) if count]
+    return ", ".join(shown) or None
