@@ -22,6 +22,7 @@ errors = Console(stderr=True, highlight=False, soft_wrap=True)
 def _register() -> None:
     """Attach every command group; each module adds its commands to `app`."""
     from embudo.cli import (  # noqa: F401
+        campaigns,
         contacts,
         db,
         deals,
