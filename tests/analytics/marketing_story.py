@@ -4,10 +4,11 @@ T0 = 2024-03-01 09:00 UTC; day N is T0 + N days. The funnel is the seeds'
 (`funnel_support`) with the clinic pipeline, SLA targets of 2 MQLs a month,
 a 24-hour first touch and a close ratio of 1 in 4, and one sales rep.
 
-- ana: clicks the `spring` ad (paid_search) day 0, becomes a lead day 1,
-  registers for the webinar from the `promo` post (social) day 1 + 1 h, MQL
-  day 2, accepted 3 h later (on time); opens the `newsletter` (email) day 8;
-  deal of 1,000 opened day 10, won day 20 (2024-03-21).
+- ana: clicks the `spring` ad (paid_search) day 0, opens the `newsletter`
+  (email) day 0.5, registers for the webinar from the `promo` post (social)
+  day 1 + 1 h, becomes a lead day 1 + 2 h, MQL day 2, accepted 3 h later (on
+  time); opens the `newsletter` again day 8; deal of 1,000 opened day 10,
+  won day 20 (2024-03-21).
 - bob: MQL day 3, rejected day 5 for `no_budget` (48 h: late); registers
   again day 34, MQL again day 35 (2024-04-05), accepted 1 h later; deal of
   500 opened day 36, won day 45. No campaign touch at all: direct.
@@ -15,11 +16,13 @@ a 24-hour first touch and a close ratio of 1 in 4, and one sales rep.
 - dee: clicks `promo` day 31, MQL day 33 (2024-04-03), rejected 2 h later
   for `not_a_fit` (on time).
 - eve: MQL day 62 (2024-05-02), never touched.
+
+Costs: `spring` 310 over March, `promo` 610 over March and April (61 days).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -29,6 +32,7 @@ from sqlalchemy import Engine
 
 from embudo.domain.deals import DealSource
 from embudo.domain.sla import TaskKind
+from embudo.engine.campaign_costs import CampaignCost, record_campaign_cost
 from embudo.engine.deals import create_deal, win_deal
 from embudo.engine.handoff import accept_lead, reject_lead
 from embudo.engine.tasks import NewTask, add_task, complete_task
@@ -65,8 +69,9 @@ def mql(user: str, day: float) -> list[Message]:
 def messages() -> list[Message]:
     return [
         touched(page("ana-p", at(0), user="ana"), "spring"),
-        identify("ana-i", at(1), user="ana", email="ana@lead.example"),
+        touched(page("ana-n0", at(0.5), user="ana"), "newsletter"),
         touched(track("ana-r", "webinar_registered", at(1, hours=1), user="ana"), "promo"),
+        identify("ana-i", at(1, hours=2), user="ana", email="ana@lead.example"),
         track("ana-w", "webinar_watched", at(2), user="ana"),
         touched(page("ana-n", at(8), user="ana"), "newsletter"),
         *mql("bob", 3),
@@ -93,6 +98,16 @@ def build(store: Engine) -> None:
     _answer(store, "bob", at(35, hours=1), None)
     _sale(store, "ana", Decimal("1000"), opened=at(10), won=at(20))
     _sale(store, "bob", Decimal("500"), opened=at(36), won=at(45))
+    _cost(store, "spring", "2024-03-01", "2024-03-31", "310")
+    _cost(store, "promo", "2024-03-01", "2024-04-30", "610")
+
+
+def _cost(store: Engine, campaign: str, start: str, end: str, amount: str) -> None:
+    spent = CampaignCost(
+        campaign, date.fromisoformat(start), date.fromisoformat(end), Decimal(amount), "EUR"
+    )
+    with store.begin() as conn:
+        record_campaign_cost(conn, workspace(store).id, spent)
 
 
 def _day(message: Message) -> float:

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from embudo.analytics import health, lead_velocity, sla
+from embudo.analytics import attribution, health, lead_velocity, sla
 from embudo.analytics.report import Report
 from embudo.domain.errors import InvalidInput
 
 REPORTS: dict[str, Report] = {
-    report.name: report for report in (health.REPORT, lead_velocity.REPORT, sla.REPORT)
+    report.name: report
+    for report in (
+        health.REPORT,
+        sla.REPORT,
+        attribution.REPORT,
+        lead_velocity.REPORT,
+    )
 }
 
 

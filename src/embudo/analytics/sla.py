@@ -14,10 +14,7 @@ import calendar
 from collections import Counter, defaultdict
 from typing import Any
 
-import ibis
-
 from embudo.analytics.answers import answered_entries
-from embudo.analytics.deal_states import WON, stage_table
 from embudo.analytics.dimensions import group_keys, with_dimension
 from embudo.analytics.months import month_label, months_of
 from embudo.analytics.params import DimensionKind, ReportParams
@@ -25,6 +22,7 @@ from embudo.analytics.qualified import mql_entries
 from embudo.analytics.report import Report, Row, sort_rows
 from embudo.analytics.source import Source
 from embudo.analytics.windows import Window
+from embudo.analytics.wins import won_deals
 from embudo.domain import metrics
 from embudo.domain.lifecycle import MoveType
 from embudo.domain.spec import Sla
@@ -93,7 +91,7 @@ def _entry_counts(
 def _win_counts(source: Source, months: list[Window], params: ReportParams) -> Counter[Key]:
     """Deals won per (dimension value, month), grouped by the deal's own channel and owner."""
     keys = group_keys(params.by)
-    won = with_dimension(source, _won_deals(source), params.by)
+    won = with_dimension(source, won_deals(source), params.by)
     labelled = won.mutate(month=month_label(won.won_at, months))
     inside = labelled.filter(labelled.month.notnull())
     query = inside.group_by([*keys, "month"]).aggregate(count=inside.deal_id.nunique())
@@ -102,21 +100,6 @@ def _win_counts(source: Source, months: list[Window], params: ReportParams) -> C
             (*(row[key] for key in keys), row["month"]): int(row["count"])
             for row in source.rows(query)
         }
-    )
-
-
-def _won_deals(source: Source) -> ibis.Table:
-    """Each move into a won stage: deal_id, won_at and the deal's dimension columns."""
-    history = source.table("deal_stage_history")
-    deals = source.table("deals")
-    stages = stage_table(source.spec)
-    won_stages = stages.filter(stages.kind == WON)
-    closing = history.join(deals, history.deal_id == deals.id).join(
-        won_stages,
-        [deals.pipeline == won_stages.stage_pipeline, history.to_stage == won_stages.stage_key],
-    )
-    return closing.select(
-        "contact_id", "channel_id", "campaign_id", "owner_id", "deal_id", won_at=history.occurred_at
     )
 
 

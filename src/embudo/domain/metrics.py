@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
+from fractions import Fraction
 
 SECONDS_PER_DAY = 86_400
 CENTS = Decimal("0.01")
@@ -84,3 +85,22 @@ def tally(counts: Mapping[str, int]) -> str | None:
     """Counts per key as one text cell, by key: `no_budget=2, not_ready=1`; None when empty."""
     shown = [f"{key}={count}" for key, count in sorted(counts.items()) if count]
     return ", ".join(shown) or None
+
+
+def attributed_amount(total: Fraction) -> Decimal:
+    """An exact share of revenue (a `Fraction` of amounts) to the cent, half-even."""
+    return (Decimal(total.numerator) / Decimal(total.denominator)).quantize(CENTS)
+
+
+def roi(revenue: Decimal, cost: Decimal | None) -> float | None:
+    """(revenue - cost) ÷ cost: 1.0 earned the cost back twice; None without a cost."""
+    if cost is None:
+        return None
+    return share(revenue - cost, cost)
+
+
+def cost_per(cost: Decimal | None, count: int) -> Decimal | None:
+    """Cost per lead, per MQL or per new customer (CAC), to the cent; None without either."""
+    if cost is None:
+        return None
+    return average_amount(cost, count)
