@@ -41,6 +41,8 @@ def test_time_decay_halves_every_seven_days() -> None:
         (Journey(ages=[5 * DAY], lead=0, opportunity=0), Model.W_SHAPED, [1]),
         (Journey(ages=[5 * DAY]), Model.U_SHAPED, [1]),
         (Journey(ages=[5 * DAY]), Model.TIME_DECAY, [1]),
+        # Thirty years old: 0.5 ** (age / 7 days) underflows to 0, the share must not.
+        (Journey(ages=[10**9]), Model.TIME_DECAY, [1]),
         # Two touches, the lead at the second: U-shaped has nothing between, 50/50.
         (Journey(ages=[9, 1], lead=1, opportunity=1), Model.U_SHAPED, [F(1, 2), F(1, 2)]),
         # The lead at the first touch: the second came after it, U gives it nothing.

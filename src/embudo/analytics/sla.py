@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import calendar
 from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 from typing import Any
 
 from embudo.analytics.answers import answered_entries
@@ -56,7 +57,14 @@ def compute(source: Source, window: Window, params: ReportParams) -> list[Row]:
     wins = _win_counts(source, months, params)
     groups = sorted({key[:-1] for key in [*entries, *wins]}, key=repr)
     rows = [
-        _row(source.spec.sla, keys, group, month, entries.get((*group, _label(month)), []), wins)
+        _row(
+            source.spec.sla,
+            keys,
+            group,
+            month,
+            Answered.of(entries.get((*group, _label(month)), [])),
+            wins[(*group, _label(month))],
+        )
         for group in groups
         for month in months
     ]
@@ -103,36 +111,43 @@ def _win_counts(source: Source, months: list[Window], params: ReportParams) -> C
     )
 
 
-def _row(
-    sla: Sla,
-    keys: list[str],
-    group: Key,
-    month: Window,
-    outcomes: list[Outcome],
-    wins: Counter[Key],
-) -> Row:
-    mqls = sum(count for *_, count in outcomes)
-    answers: Counter[str] = Counter()
-    reasons: Counter[str] = Counter()
-    in_time = 0
-    for answer, reason, on_time, count in outcomes:
-        answers[answer or ""] += count
-        in_time += count if on_time else 0
-        if answer == MoveType.REJECT:
-            reasons[reason or ""] += count
+@dataclass(slots=True)
+class Answered:
+    """A month's MQL entries as sales answered and touched them."""
+
+    mqls: int = 0
+    accepted: int = 0
+    rejected: int = 0
+    in_time: int = 0
+    reasons: Counter[str] = field(default_factory=Counter)
+
+    @classmethod
+    def of(cls, outcomes: list[Outcome]) -> Answered:
+        found = cls()
+        for answer, reason, on_time, count in outcomes:
+            found.mqls += count
+            found.accepted += count if answer == MoveType.ACCEPT else 0
+            found.rejected += count if answer == MoveType.REJECT else 0
+            found.in_time += count if on_time else 0
+            if answer == MoveType.REJECT:
+                found.reasons[reason or ""] += count
+        return found
+
+
+def _row(sla: Sla, keys: list[str], group: Key, month: Window, entries: Answered, won: int) -> Row:
+    mqls = entries.mqls
     target = None if keys else metrics.monthly_target(sla.mql_per_month, *_days(month))
-    touched = None if sla.first_touch_hours is None else in_time
-    won = wins[(*group, _label(month))]
+    touched = None if sla.first_touch_hours is None else entries.in_time
     return {
         **dict(zip(keys, group, strict=True)),
         "month": _label(month),
         "mqls": mqls,
         "mql_target": target,
         "mql_attainment_rate": metrics.attainment(mqls, target),
-        "accepted": answers[MoveType.ACCEPT],
-        "rejected": answers[MoveType.REJECT],
-        "acceptance_rate": metrics.share(answers[MoveType.ACCEPT], mqls),
-        "rejection_reasons": metrics.tally(reasons),
+        "accepted": entries.accepted,
+        "rejected": entries.rejected,
+        "acceptance_rate": metrics.share(entries.accepted, mqls),
+        "rejection_reasons": metrics.tally(entries.reasons),
         "touched_in_time": touched,
         "first_touch_rate": None if touched is None else metrics.share(touched, mqls),
         "won_deals": won,

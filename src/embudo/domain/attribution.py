@@ -68,9 +68,7 @@ def weights(model: Model, journey: Journey) -> list[Fraction]:
     if model is Model.LINEAR:
         return [Fraction(1, count)] * count
     if model is Model.TIME_DECAY:
-        return _scaled(
-            [Fraction(0.5 ** (age / (HALF_LIFE_DAYS * SECONDS_PER_DAY))) for age in journey.ages]
-        )
+        return _decayed(journey.ages)
     return _anchored(count, *_ANCHORS[model](journey, count))
 
 
