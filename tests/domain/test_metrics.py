@@ -69,3 +69,33 @@ def test_at_least_counts_skipped_stages_as_reached() -> None:
 def test_conversions_from_the_stage_before() -> None:
     assert metrics.conversions([4, 2, 2, 0, 0]) == [None, 0.5, 1.0, 0.0, None]
     assert metrics.conversions([]) == []
+@pytest.mark.parametrize(
+    ("current", "previous", "rate"),
+    [(3, 2, 0.5), (1, 2, -0.5), (0, 4, -1.0), (5, 5, 0.0), (3, 0, None), (0, 0, None)],
+)
+def test_growth(current: int, previous: int, rate: float | None) -> None:
+    assert metrics.growth(current, previous) == rate
+
+
+@pytest.mark.parametrize(
+    ("per_month", "days", "month_days", "target"),
+    [(20, 31, 31, 20.0), (20, 15, 30, 10.0), (2, 15, 31, 30 / 31), (None, 31, 31, None)],
+)
+def test_monthly_target_is_prorated_by_days(
+    per_month: int | None, days: int, month_days: int, target: float | None
+) -> None:
+    assert metrics.monthly_target(per_month, days, month_days) == target
+
+
+@pytest.mark.parametrize(
+    ("delivered", "target", "rate"), [(30, 20.0, 1.5), (0, 20.0, 0.0), (5, None, None)]
+)
+def test_attainment(delivered: int, target: float | None, rate: float | None) -> None:
+    assert metrics.attainment(delivered, target) == rate
+
+
+def test_tally_is_one_cell_ordered_by_key() -> None:
+    assert metrics.tally({"not_ready": 1, "no_budget": 2, "duplicate": 0}) == (
+        "no_budget=2, not_ready=1"
+    )
+    assert metrics.tally({}) is None

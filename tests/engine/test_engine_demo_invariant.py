@@ -14,7 +14,15 @@ from sqlalchemy import Engine, func, select
 from embudo.demo.run import DemoPlan, DemoSummary, run_demo
 from embudo.engine.workspaces import apply_spec
 from embudo.io.spec_file import TEMPLATES, parse_spec, template_text
-from embudo.store.tables import contacts, deals, lifecycle_transitions, users
+from embudo.store.tables import (
+    campaign_costs,
+    campaigns,
+    channels,
+    contacts,
+    deals,
+    lifecycle_transitions,
+    users,
+)
 from embudo.store.workspaces import open_workspace
 
 START = datetime(2025, 1, 1, tzinfo=UTC)
@@ -58,6 +66,14 @@ def test_the_demo_hands_mqls_to_its_reps_and_records_breaches(store: Engine) -> 
         owned = conn.scalar(select(func.count()).where(deals.c.owner_id.is_not(None)))
         reps = conn.scalar(select(func.count()).select_from(users))
     assert owned and reps == summary.reps
+    with store.connect() as conn:
+        charged = conn.execute(
+            select(channels.c.key, campaign_costs.c.amount)
+            .join(campaigns, campaign_costs.c.campaign_id == campaigns.c.id)
+            .join(channels, campaigns.c.channel_id == channels.c.id)
+        ).all()
+    assert len(charged) == summary.costs > 0
+    assert all(key.startswith("paid") and amount > 0 for key, amount in charged)
 
 
 def test_playing_the_same_seed_again_applies_no_sales_move_twice(store: Engine) -> None:

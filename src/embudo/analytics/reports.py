@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from embudo.analytics import flow, funnel, health, pipeline
+from embudo.analytics import attribution, flow, funnel, health, lead_velocity, pipeline, sla
 from embudo.analytics.report import Report
 from embudo.domain.errors import InvalidInput
 
 REPORTS: dict[str, Report] = {
-    report.name: report for report in (health.REPORT, funnel.REPORT, flow.REPORT, pipeline.REPORT)
+    report.name: report
+    for report in (
+        health.REPORT,
+        funnel.REPORT,
+        flow.REPORT,
+        pipeline.REPORT,
+        sla.REPORT,
+        attribution.REPORT,
+        lead_velocity.REPORT,
+    )
 }
 
 

@@ -23,6 +23,7 @@ def _register() -> None:
     """Attach every command group; each module adds its commands to `app`."""
     from embudo.cli import (  # noqa: F401
         apikeys,
+        campaigns,
         contacts,
         db,
         deals,

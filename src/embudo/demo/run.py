@@ -28,6 +28,7 @@ from datetime import datetime
 from sqlalchemy import Connection, Engine, func, select
 
 from embudo.demo.commands import apply_command, command_kind
+from embudo.demo.costs import record_costs
 from embudo.demo.simulator import simulate
 from embudo.demo.steps import Command, Message, people_in, person_of
 from embudo.demo.team import sales_reps
@@ -53,6 +54,8 @@ class DemoSummary:
     breaches: int = 0
     """First-touch SLA breaches recorded in the workspace by the end of the run."""
     replayed: bool = False
+    costs: int = 0
+    """Campaign costs recorded for the paid campaigns (`demo.costs`)."""
 
     @property
     def moves(self) -> int:
@@ -102,8 +105,10 @@ def run_demo(
         if len(backlog.pending) >= BATCH_SIZE:
             _flush(engine, workspace, backlog, now, summary, progress)
     _flush(engine, workspace, backlog, now, summary, progress)
-    with engine.connect() as conn:
+    with engine.begin() as conn:
         summary.breaches = _breaches(conn, opened.id)
+        if not summary.replayed:
+            summary.costs = record_costs(conn, opened.id, spec.currency)
     return summary
 
 

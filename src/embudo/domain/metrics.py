@@ -10,8 +10,10 @@ each formula down with its JSON column name.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from itertools import pairwise
+from fractions import Fraction
 
 SECONDS_PER_DAY = 86_400
 CENTS = Decimal("0.01")
@@ -82,3 +84,48 @@ def conversions(reached: list[int]) -> list[float | None]:
 def weighted_value(value: Decimal, probability: float) -> Decimal:
     """An open stage's value times its probability of closing won, to the cent (half-even)."""
     return (value * Decimal(str(probability))).quantize(CENTS)
+def growth(current: int, previous: int) -> float | None:
+    """(current - previous) ÷ previous: 0.5 is +50 %; None when there was nothing before."""
+    return share(current - previous, previous)
+
+
+def monthly_target(per_month: int | None, days: int, month_days: int) -> float | None:
+    """The monthly target for `days` of a month of `month_days` days (prorated by days).
+
+    A whole month's target is `per_month` itself; None when there is no target.
+    """
+    if per_month is None:
+        return None
+    return per_month * days / month_days
+
+
+def attainment(delivered: int, target: float | None) -> float | None:
+    """delivered ÷ target: 1.0 is the target met exactly; None without a target."""
+    if not target:
+        return None
+    return delivered / target
+
+
+def tally(counts: Mapping[str, int]) -> str | None:
+    """Counts per key as one text cell, by key: `no_budget=2, not_ready=1`; None when empty."""
+    shown = [f"{key}={count}" for key, count in sorted(counts.items()) if count]
+    return ", ".join(shown) or None
+
+
+def attributed_amount(total: Fraction) -> Decimal:
+    """An exact share of revenue (a `Fraction` of amounts) to the cent, half-even."""
+    return (Decimal(total.numerator) / Decimal(total.denominator)).quantize(CENTS)
+
+
+def roi(revenue: Decimal, cost: Decimal | None) -> float | None:
+    """(revenue - cost) ÷ cost: 1.0 earned the cost back twice; None without a cost."""
+    if cost is None:
+        return None
+    return share(revenue - cost, cost)
+
+
+def cost_per(cost: Decimal | None, count: int) -> Decimal | None:
+    """Cost per lead, per MQL or per new customer (CAC), to the cent; None without either."""
+    if cost is None:
+        return None
+    return average_amount(cost, count)

@@ -1,0 +1,107 @@
+"""`attribution`: won revenue traced back to channels and campaigns (seeds 003: closed loop).
+
+For every deal won in the period, its touches (`journeys.py`) share its
+amount under each model of `domain.attribution`; beside it, what each
+channel and campaign acquired and cost in the period (`acquisition.py`), so
+marketing sees cost per lead, per MQL, per new customer (CAC) and ROI.
+
+One row per model and (channel, campaign), all models in one result — the
+`model` column says which — so ROI can be compared across models without
+running the report six times. Revenue is shared exactly (fractions) and
+rounded to the cent once, per row.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+from fractions import Fraction
+
+from embudo.analytics.acquisition import Acquisition, acquisition
+from embudo.analytics.journeys import TouchKey, WonJourney, won_journeys
+from embudo.analytics.params import DimensionKind, ReportParams
+from embudo.analytics.report import Report, Row
+from embudo.analytics.source import Source
+from embudo.analytics.windows import Window
+from embudo.domain import metrics
+from embudo.domain.attribution import Model, credit
+
+COLUMNS = (
+    "model",
+    "channel",
+    "campaign",
+    "attributed_deals",
+    "revenue",
+    "cost",
+    "leads",
+    "mqls",
+    "customers",
+    "cost_per_lead",
+    "cost_per_mql",
+    "cac",
+    "roi",
+)
+
+Shares = dict[TouchKey, Fraction]
+
+
+def compute(source: Source, window: Window, params: ReportParams) -> list[Row]:
+    """A row per model and channel/campaign that earned, cost or acquired anything."""
+    journeys = won_journeys(source, window)
+    acquired = acquisition(source, window)
+    revenue = {model: _shared(journeys, model, by_amount=True) for model in Model}
+    deals = {model: _shared(journeys, model, by_amount=False) for model in Model}
+    keys = sorted(
+        {*acquired.keys(), *(key for model in Model for key in revenue[model])},
+        key=lambda key: (key[0], key[1] is None, key[1] or ""),
+    )
+    return [
+        _row(model, key, revenue[model].get(key), deals[model].get(key), acquired)
+        for model in Model
+        for key in keys
+    ]
+
+
+def _shared(journeys: list[WonJourney], model: Model, *, by_amount: bool) -> Shares:
+    """Revenue (or deals, each worth 1) per channel/campaign under `model`, exactly."""
+    total: Shares = defaultdict(Fraction)
+    for won in journeys:
+        worth = won.amount if by_amount else Decimal(1)
+        for key, part in credit(worth, model, won.journey, won.keys).items():
+            total[key] += part
+    return total
+
+
+def _row(
+    model: Model,
+    key: TouchKey,
+    revenue: Fraction | None,
+    deals: Fraction | None,
+    acquired: Acquisition,
+) -> Row:
+    earned = metrics.attributed_amount(revenue or Fraction(0))
+    cost = acquired.costs.get(key)
+    return {
+        "model": model.value,
+        "channel": key[0],
+        "campaign": key[1],
+        "attributed_deals": float(deals or 0),
+        "revenue": earned,
+        "cost": cost,
+        "leads": acquired.leads[key],
+        "mqls": acquired.mqls[key],
+        "customers": acquired.customers[key],
+        "cost_per_lead": metrics.cost_per(cost, acquired.leads[key]),
+        "cost_per_mql": metrics.cost_per(cost, acquired.mqls[key]),
+        "cac": metrics.cost_per(cost, acquired.customers[key]),
+        "roi": metrics.roi(earned, cost),
+    }
+
+
+REPORT = Report(
+    name="attribution",
+    summary="Won revenue by channel and campaign under six models; cost, CAC and ROI",
+    columns=COLUMNS,
+    dimensions=frozenset({DimensionKind.MONTH}),
+    compute=compute,
+)

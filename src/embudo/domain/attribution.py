@@ -1,0 +1,131 @@
+"""Attribution models: how a won deal's revenue is shared among the touches that led to it.
+
+A **journey** is a won deal's touches in time order (oldest first), each
+with its age (seconds before the won moment), and two milestones: the
+**lead-creation touch** (the last touch at or before the contact became a
+lead) and the **opportunity-creation touch** (the last touch at or before the
+deal was opened); either is None when no touch came before it.
+
+Position models give shares to anchor touches and split a remainder equally
+among the touches **between** the first and the last anchor; touches after
+the last anchor get nothing. Then the shares are scaled to add up to 1, which
+is how the degenerate journeys come out right with one rule: a touch that is
+two anchors adds their shares, a missing milestone drops out, and a journey
+with nothing in the middle shares among its anchors (U-shaped with two
+touches: 50/50; any model with one touch: 100 %).
+
+- first-touch: all to the first touch; last-touch: all to the last.
+- linear: equal shares.
+- u-shaped: 40 % first touch, 40 % lead-creation touch, 20 % between.
+- w-shaped: 30 % first, 30 % lead creation, 30 % opportunity creation,
+  10 % between.
+- time-decay: each touch weighs `0.5 ** (age / half-life)` (half-life 7
+  days), scaled to add up to 1.
+
+Weights are `Fraction`s, so they add up to exactly 1 for every deal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+from fractions import Fraction
+from typing import TypeVar
+
+HALF_LIFE_DAYS = 7
+K = TypeVar("K")
+SECONDS_PER_DAY = 86_400
+
+
+class Model(StrEnum):
+    FIRST_TOUCH = "first-touch"
+    LAST_TOUCH = "last-touch"
+    LINEAR = "linear"
+    U_SHAPED = "u-shaped"
+    W_SHAPED = "w-shaped"
+    TIME_DECAY = "time-decay"
+
+
+@dataclass(frozen=True, slots=True)
+class Journey:
+    """A won deal's touches: their ages in seconds (oldest first) and the milestone touches."""
+
+    ages: Sequence[int]
+    lead: int | None = None
+    opportunity: int | None = None
+
+
+Anchor = tuple[int | None, Fraction]
+
+
+def weights(model: Model, journey: Journey) -> list[Fraction]:
+    """Each touch's share of the deal under `model`; they add up to 1 (none without touches)."""
+    count = len(journey.ages)
+    if count == 0:
+        return []
+    if model is Model.LINEAR:
+        return [Fraction(1, count)] * count
+    if model is Model.TIME_DECAY:
+        return _decayed(journey.ages)
+    return _anchored(count, *_ANCHORS[model](journey, count))
+
+
+def _decayed(ages: Sequence[int]) -> list[Fraction]:
+    """Halving every `HALF_LIFE_DAYS`, counted from the youngest touch (weight 1), so very
+    old touches never underflow every weight to zero; scaling makes it the same share."""
+    youngest = min(ages)
+    half_life = HALF_LIFE_DAYS * SECONDS_PER_DAY
+    return _scaled([Fraction(0.5 ** ((age - youngest) / half_life)) for age in ages])
+
+
+def _first(journey: Journey, count: int) -> tuple[list[Anchor], Fraction]:
+    return [(0, Fraction(1))], Fraction(0)
+
+
+def _last(journey: Journey, count: int) -> tuple[list[Anchor], Fraction]:
+    return [(count - 1, Fraction(1))], Fraction(0)
+
+
+def _u_shaped(journey: Journey, count: int) -> tuple[list[Anchor], Fraction]:
+    return [(0, Fraction(2, 5)), (journey.lead, Fraction(2, 5))], Fraction(1, 5)
+
+
+def _w_shaped(journey: Journey, count: int) -> tuple[list[Anchor], Fraction]:
+    third = Fraction(3, 10)
+    return [(0, third), (journey.lead, third), (journey.opportunity, third)], Fraction(1, 10)
+
+
+_ANCHORS = {
+    Model.FIRST_TOUCH: _first,
+    Model.LAST_TOUCH: _last,
+    Model.U_SHAPED: _u_shaped,
+    Model.W_SHAPED: _w_shaped,
+}
+
+
+def _anchored(count: int, anchors: list[Anchor], between: Fraction) -> list[Fraction]:
+    """Anchor shares, `between` split over the touches between the anchors, scaled to 1."""
+    shares = [Fraction(0)] * count
+    placed = {index for index, _ in anchors if index is not None}
+    for index, share in anchors:
+        if index is not None:
+            shares[index] += share
+    middle = [index for index in range(min(placed), max(placed)) if index not in placed]
+    for index in middle:
+        shares[index] += between / len(middle)
+    return _scaled(shares)
+
+
+def _scaled(shares: list[Fraction]) -> list[Fraction]:
+    total = sum(shares, Fraction(0))
+    return [share / total for share in shares]
+
+
+def credit(amount: Decimal, model: Model, journey: Journey, keys: Sequence[K]) -> dict[K, Fraction]:
+    """The deal's `amount` shared among its touches' `keys` (a key met twice adds up), exactly."""
+    shared: dict[K, Fraction] = {}
+    for key, share in zip(keys, weights(model, journey), strict=True):
+        shared[key] = shared.get(key, Fraction(0)) + Fraction(amount) * share
+    return shared
