@@ -69,6 +69,8 @@ def test_at_least_counts_skipped_stages_as_reached() -> None:
 def test_conversions_from_the_stage_before() -> None:
     assert metrics.conversions([4, 2, 2, 0, 0]) == [None, 0.5, 1.0, 0.0, None]
     assert metrics.conversions([]) == []
+
+
 @pytest.mark.parametrize(
     ("current", "previous", "rate"),
     [(3, 2, 0.5), (1, 2, -0.5), (0, 4, -1.0), (5, 5, 0.0), (3, 0, None), (0, 0, None)],

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from itertools import pairwise
 from fractions import Fraction
+from itertools import pairwise
 
 SECONDS_PER_DAY = 86_400
 CENTS = Decimal("0.01")
@@ -84,6 +84,8 @@ def conversions(reached: list[int]) -> list[float | None]:
 def weighted_value(value: Decimal, probability: float) -> Decimal:
     """An open stage's value times its probability of closing won, to the cent (half-even)."""
     return (value * Decimal(str(probability))).quantize(CENTS)
+
+
 def growth(current: int, previous: int) -> float | None:
     """(current - previous) ÷ previous: 0.5 is +50 %; None when there was nothing before."""
     return share(current - previous, previous)
