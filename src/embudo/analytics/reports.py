@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from embudo.analytics import health
+from embudo.analytics import health, time_in_stage
 from embudo.analytics.report import Report
 from embudo.domain.errors import InvalidInput
 
-REPORTS: dict[str, Report] = {report.name: report for report in (health.REPORT,)}
+REPORTS: dict[str, Report] = {
+    report.name: report for report in (health.REPORT, time_in_stage.REPORT)
+}
 
 
 def find_report(name: str) -> Report:

@@ -17,6 +17,7 @@ from embudo.analytics.report import ReportResult, run_report
 from embudo.analytics.reports import REPORTS, find_report
 from embudo.cli.app import app
 from embudo.cli.options import DbOption, WorkspaceOption, settings
+from embudo.cli.store import clock
 from embudo.domain.errors import InvalidInput
 from embudo.io.report_files import BINARY, FileFormat, report_text, write_report
 
@@ -65,7 +66,7 @@ def report(
     configured = settings(db, workspace)
     backend = open_backend(configured.database_url, engine)
     try:
-        result = run_report(chosen, backend, configured.workspace, params)
+        result = run_report(chosen, backend, configured.workspace, params, clock())
     finally:
         backend.disconnect()
     _emit(result, output_format, output)

@@ -55,3 +55,9 @@ def sales_velocity(
     if rate is None or deal_size is None or not days_to_close:
         return None
     return open_deals * rate * float(deal_size) / days_to_close
+
+
+def median_days(middle_total_seconds: int, middle_count: int) -> float | None:
+    """The median duration in days, from the middle one (odd count) or two (even count)
+    durations of the sorted list: their mean. Whole seconds in, so every engine agrees."""
+    return average_days(middle_total_seconds, middle_count)

@@ -1,0 +1,22 @@
+"""The sales reports' formulas on plain numbers: medians, weighted amounts, shares."""
+
+from __future__ import annotations
+
+import pytest
+
+from embudo.domain import metrics
+
+
+@pytest.mark.parametrize(
+    ("middle_total", "middle_count", "days"),
+    [
+        (3 * 86_400, 1, 3.0),
+        ((2 + 3) * 86_400, 2, 2.5),
+        (86_400 + 43_200, 2, 0.75),
+        (0, 0, None),
+    ],
+)
+def test_median_days_is_the_mean_of_the_middle_values(
+    middle_total: int, middle_count: int, days: float | None
+) -> None:
+    assert metrics.median_days(middle_total, middle_count) == days
