@@ -20,3 +20,7 @@ def test_median_days_is_the_mean_of_the_middle_values(
     middle_total: int, middle_count: int, days: float | None
 ) -> None:
     assert metrics.median_days(middle_total, middle_count) == days
+
+
+def test_days_of_whole_seconds() -> None:
+    assert (metrics.days(0), metrics.days(129_600)) == (0.0, 1.5)

@@ -45,7 +45,7 @@ def visits(moves: ibis.Table, subject: str, moment: datetime) -> ibis.Table:
     left_at = seen.occurred_at.lead().over(group_by=seen[subject], order_by=order)
     stepped = seen.mutate(left_at=left_at)
     still = stepped.left_at.isnull()
-    until = ibis.ifelse(still, ibis.literal(_floored(moment)), epoch_seconds(stepped.left_at))
+    until = ibis.ifelse(still, ibis.literal(floored(moment)), epoch_seconds(stepped.left_at))
     return stepped.select(
         subject,
         stage=stepped.to_stage,
@@ -55,7 +55,7 @@ def visits(moves: ibis.Table, subject: str, moment: datetime) -> ibis.Table:
     )
 
 
-def _floored(moment: datetime) -> int:
+def floored(moment: datetime) -> int:
     """`moment` in whole epoch seconds, floored like `epoch_seconds` floors stored moments."""
     return math.floor(moment.timestamp())
 

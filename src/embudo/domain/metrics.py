@@ -61,3 +61,8 @@ def median_days(middle_total_seconds: int, middle_count: int) -> float | None:
     """The median duration in days, from the middle one (odd count) or two (even count)
     durations of the sorted list: their mean. Whole seconds in, so every engine agrees."""
     return average_days(middle_total_seconds, middle_count)
+
+
+def days(seconds: int) -> float:
+    """A duration in whole seconds, in days."""
+    return seconds / SECONDS_PER_DAY
