@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from embudo.domain import metrics
@@ -24,3 +26,10 @@ def test_median_days_is_the_mean_of_the_middle_values(
 
 def test_days_of_whole_seconds() -> None:
     assert (metrics.days(0), metrics.days(129_600)) == (0.0, 1.5)
+
+
+def test_weighted_amount_uses_the_probabilities_as_written() -> None:
+    """0.1 + 0.2 as binary floats is 0.30000000000000004; as decimals, exactly 0.3."""
+    parts = [(Decimal("1000.0000"), 0.1), (Decimal("1000.0000"), 0.2), (Decimal("0.0050"), 1.0)]
+    assert metrics.weighted_amount(parts) == Decimal("300.00")
+    assert metrics.weighted_amount([]) == Decimal("0.00")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from embudo.analytics import health, stalled, time_in_stage
+from embudo.analytics import forecast, health, stalled, time_in_stage
 from embudo.analytics.report import Report
 from embudo.domain.errors import InvalidInput
 
 REPORTS: dict[str, Report] = {
-    report.name: report for report in (health.REPORT, time_in_stage.REPORT, stalled.REPORT)
+    report.name: report
+    for report in (health.REPORT, time_in_stage.REPORT, stalled.REPORT, forecast.REPORT)
 }
 
 

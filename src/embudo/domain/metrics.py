@@ -10,6 +10,7 @@ each formula down with its JSON column name.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 
 SECONDS_PER_DAY = 86_400
@@ -66,3 +67,13 @@ def median_days(middle_total_seconds: int, middle_count: int) -> float | None:
 def days(seconds: int) -> float:
     """A duration in whole seconds, in days."""
     return seconds / SECONDS_PER_DAY
+
+
+def weighted_amount(parts: Iterable[tuple[Decimal, float]]) -> Decimal:
+    """Amount times probability, summed over (amount, stage probability) pairs, to the cent.
+
+    The probability is taken as the decimal it was written as (0.2, not the
+    binary float nearest it), so the product is exact before rounding.
+    """
+    total = sum((amount * Decimal(str(probability)) for amount, probability in parts), Decimal(0))
+    return total.quantize(CENTS)
