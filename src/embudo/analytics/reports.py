@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from embudo.analytics import forecast, health, stalled, time_in_stage
+from embudo.analytics import forecast, health, stalled, time_in_stage, winloss
 from embudo.analytics.report import Report
 from embudo.domain.errors import InvalidInput
 
 REPORTS: dict[str, Report] = {
     report.name: report
-    for report in (health.REPORT, time_in_stage.REPORT, stalled.REPORT, forecast.REPORT)
+    for report in (
+        health.REPORT,
+        time_in_stage.REPORT,
+        stalled.REPORT,
+        forecast.REPORT,
+        winloss.REPORT,
+    )
 }
 
 
