@@ -29,7 +29,10 @@ def as_of(source: Source, window: Window) -> datetime:
     """
     ends = [moment for moment in (window.end, source.now) if moment is not None]
     if not ends:
-        raise InvalidInput("this report needs a moment to look at: give --to, or run it with now")
+        raise InvalidInput(
+            "this report looks at what is open now: pass now to run_report (the CLI does), "
+            "or give --to"
+        )
     return min(ends)
 
 
@@ -60,22 +63,16 @@ def floored(moment: datetime) -> int:
     return math.floor(moment.timestamp())
 
 
-def middle(rows: ibis.Table, keys: list[str], value: str) -> ibis.Table:
-    """Per group of `keys`: the sum (`middle_total`) and number (`middle_count`) of the middle
-    one (odd count) or two (even count) of `value` in sorted order.
+def with_middle(rows: ibis.Table, keys: list[str], value: str) -> ibis.Table:
+    """`rows` with `middle`: true for the middle one (odd count) or two (even count) of
+    `value` in its group's sorted order (groups by `keys`).
 
-    The median is their mean, computed in Python: engines' own medians differ
-    (interpolating or picking a row, exact or approximate), while sorting and
-    picking positions is exact everywhere. Position p (from 0) of n is in the
-    middle when n - 2 <= 2p <= n.
+    The median is the mean of those, taken in Python: engines' own medians
+    differ (interpolating or picking a row, exact or approximate), while
+    sorting and picking positions is exact everywhere. Position p (from 0) of
+    n is in the middle when n - 2 <= 2p <= n.
     """
     ordered = ibis.window(group_by=keys, order_by=rows[value])
-    ranked = rows.mutate(
-        position=ibis.row_number().over(ordered),
-        size=rows[value].count().over(ibis.window(group_by=keys)),
-    )
-    twice = ranked.position * 2
-    central = ranked.filter((twice >= ranked.size - 2) & (twice <= ranked.size))
-    return central.group_by(keys).aggregate(
-        middle_total=central[value].sum(), middle_count=central[value].count()
-    )
+    position = ibis.row_number().over(ordered)
+    size = rows[value].count().over(ibis.window(group_by=keys))
+    return rows.mutate(middle=(position * 2 >= size - 2) & (position * 2 <= size))

@@ -20,7 +20,7 @@ from embudo.analytics.dimensions import group_keys, with_dimension
 from embudo.analytics.params import Dimension, DimensionKind, ReportParams
 from embudo.analytics.report import Report, Row, during, sort_rows
 from embudo.analytics.source import Source
-from embudo.analytics.stage_visits import as_of, middle, visits
+from embudo.analytics.stage_visits import as_of, visits, with_middle
 from embudo.analytics.windows import Window
 from embudo.domain import metrics
 from embudo.domain.spec import FunnelSpec
@@ -86,20 +86,19 @@ def _pipeline_visits(
 
 
 def _summary(source: Source, seen: ibis.Table, keys: list[str], scope: str) -> list[Row]:
-    """Per group: visits, open visits, mean and median days (the middle values found apart)."""
-    totals = seen.group_by(keys).aggregate(
-        visits=seen.count(), open_visits=seen.count(where=seen.open), seconds=seen.seconds.sum()
+    """Per group: visits, open visits, total seconds and the middle durations, in one pass."""
+    marked = with_middle(seen, keys, "seconds")
+    totals = marked.group_by(keys).aggregate(
+        visits=marked.count(),
+        open_visits=marked.count(where=marked.open),
+        seconds=marked.seconds.sum(),
+        middle_total=marked.seconds.sum(where=marked.middle),
+        middle_count=marked.count(where=marked.middle),
     )
-    middles = {
-        tuple(row[key] for key in keys): row for row in source.rows(middle(seen, keys, "seconds"))
-    }
-    return [
-        _finish(row, middles[tuple(row[key] for key in keys)], keys, scope)
-        for row in source.rows(totals)
-    ]
+    return [_finish(row, keys, scope) for row in source.rows(totals)]
 
 
-def _finish(row: dict[str, Any], central: dict[str, Any], keys: list[str], scope: str) -> Row:
+def _finish(row: dict[str, Any], keys: list[str], scope: str) -> Row:
     count = int(row["visits"])
     return {
         **{key: row[key] for key in keys if key not in {"pipeline", "stage"}},
@@ -109,9 +108,7 @@ def _finish(row: dict[str, Any], central: dict[str, Any], keys: list[str], scope
         "visits": count,
         "open_visits": int(row["open_visits"]),
         "mean_days": metrics.average_days(int(row["seconds"]), count),
-        "median_days": metrics.median_days(
-            int(central["middle_total"]), int(central["middle_count"])
-        ),
+        "median_days": metrics.median_days(int(row["middle_total"]), int(row["middle_count"])),
     }
 
 
