@@ -14,10 +14,14 @@ from typing import Any
 
 import pytest
 from funnel_support import NOW, at, workspace
-from report_support import everywhere, run
+from report_support import WORKSPACE, everywhere, run
 from sales_story import build, mean
 from sqlalchemy import Engine
 
+from embudo.analytics.engines import open_backend
+from embudo.analytics.params import parse_params
+from embudo.analytics.report import run_report
+from embudo.analytics.reports import find_report
 from embudo.domain.errors import InvalidInput
 from embudo.engine.rotting import rotted
 
@@ -104,3 +108,15 @@ def test_by_channel(story: dict[str, int], store_url: str, tmp_path: Path) -> No
 def test_owner_is_a_column_not_a_dimension(story: dict[str, int], store_url: str) -> None:
     with pytest.raises(InvalidInput, match="stalled cannot be grouped by owner"):
         run(store_url, NAME, by="owner")
+
+
+def test_without_a_clock_it_needs_an_end(story: dict[str, int], store_url: str) -> None:
+    """A library caller that passes no `now` must give the period an end."""
+    backend = open_backend(store_url, None)
+    try:
+        with pytest.raises(InvalidInput, match="pass now to run_report"):
+            run_report(find_report(NAME), backend, WORKSPACE, parse_params())
+        ended = run_report(find_report(NAME), backend, WORKSPACE, parse_params(end="2024-03-31"))
+    finally:
+        backend.disconnect()
+    assert [row["deal_id"] for row in ended.rows if row["deal_id"]] == [story["dee"]]

@@ -91,3 +91,17 @@ def test_totals_agree_with_health(story: dict[str, int], store_url: str, tmp_pat
 def test_pipeline_is_a_column_not_a_dimension(story: dict[str, int], store_url: str) -> None:
     with pytest.raises(InvalidInput, match="winloss cannot be grouped by pipeline"):
         run(store_url, NAME, by="pipeline")
+
+
+def test_compare_previous(story: dict[str, int], store_url: str, tmp_path: Path) -> None:
+    """March 15-28 holds every final close; March 1-14 only dee's loss, undone since."""
+    rows = everywhere(
+        store_url, tmp_path, NAME, start="2024-03-15", end="2024-03-28", compare="previous"
+    )
+    assert [(row["period"], row["outcome"], row["reason"]) for row in rows] == [
+        ("current", "won", None),
+        ("current", "lost", "price"),
+        ("current", "won", None),
+        ("current", "lost", "competitor"),
+        ("previous", "lost", "timing"),
+    ]
