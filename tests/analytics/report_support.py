@@ -6,6 +6,7 @@ real engine, run a report everywhere, check the numbers derived by hand.
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -39,11 +40,13 @@ WORKSPACE = "default"
 Row = dict[str, Any]
 
 
-def run(store_url: str, name: str, engine: str | None = None, **options: str) -> ReportResult:
-    """Report `name` with CLI-style options (`start`, `end`, `by`, `compare`, `mode`)."""
+def run(
+    store_url: str, name: str, engine: str | None = None, now: datetime = NOW, **options: str
+) -> ReportResult:
+    """Report `name` with CLI-style options (`start`, `end`, `by`, `compare`, `mode`), at `now`."""
     backend = open_backend(store_url, engine)
     try:
-        return run_report(find_report(name), backend, WORKSPACE, parse_params(**options))
+        return run_report(find_report(name), backend, WORKSPACE, parse_params(**options), now)
     finally:
         backend.disconnect()
 
@@ -59,11 +62,13 @@ def snapshot(store_url: str, directory: Path) -> str:
     return f"duckdb:{directory}"
 
 
-def everywhere(store_url: str, tmp_path: Path, name: str, **options: str) -> list[Row]:
+def everywhere(
+    store_url: str, tmp_path: Path, name: str, now: datetime = NOW, **options: str
+) -> list[Row]:
     """The report's rows on the store, asserted identical on DuckDB over its snapshot."""
-    on_store = run(store_url, name, **options)
+    on_store = run(store_url, name, now=now, **options)
     duckdb = snapshot(store_url, tmp_path / "snapshot")
-    on_duckdb = run(store_url, name, duckdb, **options)
+    on_duckdb = run(store_url, name, duckdb, now=now, **options)
     assert on_duckdb.columns == on_store.columns
     assert on_duckdb.rows == on_store.rows
     return on_store.rows

@@ -25,8 +25,9 @@ def deal_states(source: Source, end: datetime | None) -> ibis.Table:
     """One row per deal opened before `end`: where it stood then, and what it is worth.
 
     Columns: deal_id, contact_id, pipeline, stage, kind, probability,
-    stage_at (when it entered that stage), opened_at, amount, channel_id,
-    campaign_id, owner_id.
+    stage_at (when it entered that stage), from_stage and reason (of the move
+    into it: a closed deal's stage closed from, a lost one's loss reason),
+    opened_at, amount, channel_id, campaign_id, owner_id.
     """
     history = source.table("deal_stage_history")
     if end is not None:
@@ -36,7 +37,11 @@ def deal_states(source: Source, end: datetime | None) -> ibis.Table:
     )
     ranked = history.mutate(position=latest)
     last = ranked.filter(ranked.position == 0).select(
-        "deal_id", stage=ranked.to_stage, stage_at=ranked.occurred_at
+        "deal_id",
+        "from_stage",
+        "reason",
+        stage=ranked.to_stage,
+        stage_at=ranked.occurred_at,
     )
     opened = history.group_by("deal_id").aggregate(opened_at=history.occurred_at.min())
     return _with_kinds(last.join(opened, "deal_id").join(_deals(source), "deal_id"), source.spec)

@@ -56,11 +56,19 @@ class ReportResult:
 
 
 def run_report(
-    report: Report, backend: BaseBackend, workspace: str, params: ReportParams
+    report: Report,
+    backend: BaseBackend,
+    workspace: str,
+    params: ReportParams,
+    now: datetime | None = None,
 ) -> ReportResult:
-    """Run `report` on `backend` for `workspace`; refuses parameters the report cannot use."""
+    """Run `report` on `backend` for `workspace`; refuses parameters the report cannot use.
+
+    `now` (the caller's clock) is where a report that looks at the present — open
+    visits, stalled deals — stops when the period has no end or ends later.
+    """
     check_params(report, params)
-    source = open_source(backend, workspace)
+    source = open_source(backend, workspace, now)
     runs = windows(params, source.timezone, lambda: history_span(source))
     rows = [
         {**window.labels, **row}

@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from embudo.analytics import attribution, flow, funnel, health, lead_velocity, pipeline, sla
+from embudo.analytics import (
+    attribution,
+    flow,
+    forecast,
+    funnel,
+    health,
+    lead_velocity,
+    pipeline,
+    sla,
+    stalled,
+    time_in_stage,
+    winloss,
+)
 from embudo.analytics.report import Report
 from embudo.domain.errors import InvalidInput
 
@@ -16,6 +28,10 @@ REPORTS: dict[str, Report] = {
         sla.REPORT,
         attribution.REPORT,
         lead_velocity.REPORT,
+        time_in_stage.REPORT,
+        stalled.REPORT,
+        forecast.REPORT,
+        winloss.REPORT,
     )
 }
 

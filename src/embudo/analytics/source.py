@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -29,6 +30,8 @@ class Source:
     workspace: str
     timezone: ZoneInfo
     spec: FunnelSpec
+    now: datetime | None = None
+    """When the report runs (read by the caller's clock): what an open period ends at."""
 
     def table(self, name: str) -> ibis.Table:
         """The workspace's rows of history table `name`."""
@@ -41,7 +44,7 @@ class Source:
         return result
 
 
-def open_source(backend: BaseBackend, workspace: str) -> Source:
+def open_source(backend: BaseBackend, workspace: str, now: datetime | None = None) -> Source:
     """The workspace `workspace` on `backend` with the funnel definition in force."""
     found = _workspace_row(backend, workspace)
     versions = backend.table("spec_versions")
@@ -55,7 +58,7 @@ def open_source(backend: BaseBackend, workspace: str) -> Source:
     if not documents:
         raise NotFound(f"workspace '{workspace}' has no funnel definition — run: embudo apply FILE")
     spec = FunnelSpec.model_validate(_document(documents[0]["document"]))
-    return Source(backend, found["id"], workspace, ZoneInfo(found["timezone"]), spec)
+    return Source(backend, found["id"], workspace, ZoneInfo(found["timezone"]), spec, now)
 
 
 def _workspace_row(backend: BaseBackend, workspace: str) -> dict[str, Any]:

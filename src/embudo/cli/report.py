@@ -15,6 +15,7 @@ import typer
 
 from embudo.cli.app import app
 from embudo.cli.options import DbOption, WorkspaceOption, settings
+from embudo.cli.store import clock
 
 
 class ReportFormat(StrEnum):
@@ -66,7 +67,7 @@ def report(
     configured = settings(db, workspace)
     backend = open_backend(configured.database_url, engine)
     try:
-        result = run_report(chosen, backend, configured.workspace, params)
+        result = run_report(chosen, backend, configured.workspace, params, clock())
     finally:
         backend.disconnect()
     emit(result, output_format.value, output)

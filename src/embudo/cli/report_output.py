@@ -75,5 +75,5 @@ def _cell(column: str, value: Any) -> str:
 
 
 def _is_rate(column: str) -> bool:
-    """Columns holding fractions: `*rate*` and `conversion` (shown as percentages)."""
-    return "rate" in column or column == "conversion"
+    """Columns holding fractions: `*rate*`, `conversion` and `share` (shown as percentages)."""
+    return "rate" in column or column in {"conversion", "share"}

@@ -10,7 +10,7 @@ each formula down with its JSON column name.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from fractions import Fraction
 from itertools import pairwise
@@ -131,3 +131,22 @@ def cost_per(cost: Decimal | None, count: int) -> Decimal | None:
     if cost is None:
         return None
     return average_amount(cost, count)
+def median_days(middle_total_seconds: int, middle_count: int) -> float | None:
+    """The median duration in days, from the middle one (odd count) or two (even count)
+    durations of the sorted list: their mean. Whole seconds in, so every engine agrees."""
+    return average_days(middle_total_seconds, middle_count)
+
+
+def days(seconds: int) -> float:
+    """A duration in whole seconds, in days."""
+    return seconds / SECONDS_PER_DAY
+
+
+def weighted_amount(parts: Iterable[tuple[Decimal, float]]) -> Decimal:
+    """Amount times probability, summed over (amount, stage probability) pairs, to the cent.
+
+    The probability is taken as the decimal it was written as (0.2, not the
+    binary float nearest it), so the product is exact before rounding.
+    """
+    total = sum((amount * Decimal(str(probability)) for amount, probability in parts), Decimal(0))
+    return total.quantize(CENTS)

@@ -1,0 +1,78 @@
+"""Visits to a stage, and the moment a report looks at: what time-in-stage and stalled share.
+
+A visit starts with a move into a stage (a lifecycle transition of a
+contact, a stage-history row of a deal) and ends with the subject's next
+move, whatever it is — forward, backward or to the same stage. A subject
+that left a stage and came back has two visits. A visit not ended by the
+report's moment is **open** and is measured up to that moment, so a stage
+where subjects sit and never leave does not look fast.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+
+import ibis
+
+from embudo.analytics.report import epoch_seconds
+from embudo.analytics.source import Source
+from embudo.analytics.windows import Window
+from embudo.domain.errors import InvalidInput
+
+
+def as_of(source: Source, window: Window) -> datetime:
+    """The moment a report sees: the period's end, or now when that comes first (or no end).
+
+    A past period is seen as it stood at its end, so its numbers never change;
+    a period ending in the future (or an open one) is seen as it stands now.
+    """
+    ends = [moment for moment in (window.end, source.now) if moment is not None]
+    if not ends:
+        raise InvalidInput(
+            "this report looks at what is open now: pass now to run_report (the CLI does), "
+            "or give --to"
+        )
+    return min(ends)
+
+
+def visits(moves: ibis.Table, subject: str, moment: datetime) -> ibis.Table:
+    """One row per move before `moment`: the subject, `stage`, `entered_at`, `seconds`, `open`.
+
+    `moves` has the subject column, `to_stage`, `occurred_at` and `id` (the
+    tie-break between moves at the same instant). Moves at or after `moment`
+    have not happened yet, so a visit they end is still open.
+    """
+    seen = moves.filter(moves.occurred_at < moment)
+    order = [seen.occurred_at, seen.id]
+    left_at = seen.occurred_at.lead().over(group_by=seen[subject], order_by=order)
+    stepped = seen.mutate(left_at=left_at)
+    still = stepped.left_at.isnull()
+    until = ibis.ifelse(still, ibis.literal(floored(moment)), epoch_seconds(stepped.left_at))
+    return stepped.select(
+        subject,
+        stage=stepped.to_stage,
+        entered_at=stepped.occurred_at,
+        seconds=until - epoch_seconds(stepped.occurred_at),
+        open=still,
+    )
+
+
+def floored(moment: datetime) -> int:
+    """`moment` in whole epoch seconds, floored like `epoch_seconds` floors stored moments."""
+    return math.floor(moment.timestamp())
+
+
+def with_middle(rows: ibis.Table, keys: list[str], value: str) -> ibis.Table:
+    """`rows` with `middle`: true for the middle one (odd count) or two (even count) of
+    `value` in its group's sorted order (groups by `keys`).
+
+    The median is the mean of those, taken in Python: engines' own medians
+    differ (interpolating or picking a row, exact or approximate), while
+    sorting and picking positions is exact everywhere. Position p (from 0) of
+    n is in the middle when n - 2 <= 2p <= n.
+    """
+    ordered = ibis.window(group_by=keys, order_by=rows[value])
+    position = ibis.row_number().over(ordered)
+    size = rows[value].count().over(ibis.window(group_by=keys))
+    return rows.mutate(middle=(position * 2 >= size - 2) & (position * 2 <= size))

@@ -1,0 +1,187 @@
+"""`stalled`: where open deals wait, and the deals left in their stage past its rotting limit.
+
+Seen as of the period's end, or now (`stage_visits.as_of`): the deals open
+then (`deal_states`), each in its stage since it last entered it. One row per
+pipeline stage holding open deals — how many, how long they have waited
+(mean and longest), how many are stalled — the stages where deals wait
+longest first; under each, one row per stalled deal with its owner, the
+longest wait first. A deal is stalled when its stage has `rotting_days` and
+it has been there that long (the rule `embudo deal rot-check` applies).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import ibis
+
+from embudo.analytics.deal_states import OPEN, deal_states
+from embudo.analytics.dimensions import group_keys, with_dimension
+from embudo.analytics.params import DimensionKind, ReportParams
+from embudo.analytics.report import Report, Row, epoch_seconds, sort_rows
+from embudo.analytics.source import Source, amount
+from embudo.analytics.stage_visits import as_of, floored
+from embudo.analytics.windows import Window
+from embudo.domain import metrics
+from embudo.domain.spec import FunnelSpec
+
+COLUMNS = (
+    "pipeline",
+    "stage",
+    "deal_id",
+    "owner",
+    "rotting_days",
+    "open_deals",
+    "stalled_deals",
+    "stalled_value",
+    "days_in_stage",
+    "max_days_in_stage",
+)
+
+
+def compute(source: Source, window: Window, params: ReportParams) -> list[Row]:
+    """Stage rows, longest mean wait first, each followed by its stalled deals."""
+    keys = group_keys(params.by)
+    waiting = with_dimension(source, _waiting(source, as_of(source, window)), params.by)
+    stages = [_stage_row(row, keys) for row in source.rows(_per_stage(waiting, keys))]
+    owners = _owners(source)
+    stalled = source.rows(waiting.filter(waiting.stalled))
+    deals = [_deal_row({**row, "owner": owners.get(row["owner_id"])}, keys) for row in stalled]
+    return sort_rows(_nest(source.spec, stages, deals, keys), keys)
+
+
+def _waiting(source: Source, moment: datetime) -> ibis.Table:
+    """The deals open at `moment`: seconds in their stage, its rotting limit, stalled or not."""
+    states = deal_states(source, moment)
+    open_deals = states.filter(states.kind == OPEN)
+    limits = _limits(source.spec)
+    joined = open_deals.left_join(
+        limits,
+        [open_deals.pipeline == limits.limit_pipeline, open_deals.stage == limits.limit_stage],
+    ).drop("limit_pipeline", "limit_stage")
+    seconds = ibis.literal(floored(moment)) - epoch_seconds(joined.stage_at)
+    stalled = joined.rotting_days.notnull() & (
+        seconds >= joined.rotting_days * metrics.SECONDS_PER_DAY
+    )
+    return joined.mutate(seconds=seconds, stalled=stalled.fill_null(False))
+
+
+def _owners(source: Source) -> dict[int, str]:
+    """The users' emails by id: a few rows, looked up here rather than joined in, which
+    keeps the query shallow enough for SQLite's parser with a `--by` lookup on top."""
+    users = source.table("users")
+    return {row["id"]: row["email"] for row in source.rows(users.select("id", "email"))}
+
+
+def _limits(spec: FunnelSpec) -> ibis.Table:
+    """Each pipeline stage with a rotting limit, and the limit in days."""
+    rows = [
+        (pipeline, stage.key, stage.rotting_days)
+        for pipeline, definition in spec.pipelines.items()
+        for stage in definition.stages
+        if stage.rotting_days is not None
+    ]
+    return ibis.memtable(
+        {
+            "limit_pipeline": [row[0] for row in rows],
+            "limit_stage": [row[1] for row in rows],
+            "rotting_days": [row[2] for row in rows],
+        },
+        schema={"limit_pipeline": "string", "limit_stage": "string", "rotting_days": "int64"},
+    )
+
+
+def _per_stage(waiting: ibis.Table, keys: list[str]) -> ibis.Table:
+    return waiting.group_by([*keys, "pipeline", "stage"]).aggregate(
+        rotting_days=waiting.rotting_days.max(),
+        open_deals=waiting.count(),
+        stalled_deals=waiting.count(where=waiting.stalled),
+        stalled_value=waiting.amount.sum(where=waiting.stalled),
+        seconds=waiting.seconds.sum(),
+        longest=waiting.seconds.max(),
+    )
+
+
+def _stage_row(row: dict[str, Any], keys: list[str]) -> Row:
+    count = int(row["open_deals"])
+    return _row(
+        row,
+        keys,
+        deal=(None, None),
+        counts=(count, int(row["stalled_deals"])),
+        value=amount(row["stalled_value"]),
+        waits=(metrics.average_days(int(row["seconds"]), count), int(row["longest"])),
+    )
+
+
+def _deal_row(row: dict[str, Any], keys: list[str]) -> Row:
+    seconds = int(row["seconds"])
+    return _row(
+        row,
+        keys,
+        deal=(int(row["deal_id"]), row["owner"]),
+        counts=(1, 1),
+        value=amount(row["amount"]),
+        waits=(metrics.days(seconds), seconds),
+    )
+
+
+def _row(
+    row: dict[str, Any],
+    keys: list[str],
+    *,
+    deal: tuple[int | None, str | None],
+    counts: tuple[int, int],
+    value: Any,
+    waits: tuple[float | None, int],
+) -> Row:
+    limit = row["rotting_days"]
+    return {
+        **{key: row[key] for key in keys},
+        "pipeline": row["pipeline"],
+        "stage": row["stage"],
+        "deal_id": deal[0],
+        "owner": deal[1],
+        "rotting_days": None if limit is None else int(limit),
+        "open_deals": counts[0],
+        "stalled_deals": counts[1],
+        "stalled_value": value,
+        "days_in_stage": waits[0],
+        "max_days_in_stage": metrics.days(waits[1]),
+    }
+
+
+def _nest(spec: FunnelSpec, stages: list[Row], deals: list[Row], keys: list[str]) -> list[Row]:
+    """Each stage row (longest mean wait first), then its stalled deals (longest first)."""
+    ordered = sorted(stages, key=lambda row: (-(row["days_in_stage"] or 0), _place(spec, row)))
+    where = [*keys, "pipeline", "stage"]
+    nested = []
+    for stage in ordered:
+        mine = [row for row in deals if all(row[key] == stage[key] for key in where)]
+        nested += [stage, *sorted(mine, key=lambda row: (-row["days_in_stage"], row["deal_id"]))]
+    return nested
+
+
+def _place(spec: FunnelSpec, row: Row) -> tuple[str, int, str]:
+    """Ties: by pipeline, then stage order (a stage no longer defined last)."""
+    found = spec.pipelines.get(row["pipeline"])
+    keys = [stage.key for stage in found.stages] if found else []
+    position = keys.index(row["stage"]) if row["stage"] in keys else len(keys)
+    return (row["pipeline"], position, row["stage"])
+
+
+REPORT = Report(
+    name="stalled",
+    summary="Where open deals wait longest, and the deals past their stage's rotting limit",
+    columns=COLUMNS,
+    dimensions=frozenset(
+        {
+            DimensionKind.CHANNEL,
+            DimensionKind.CAMPAIGN,
+            DimensionKind.MONTH,
+            DimensionKind.PROPERTY,
+        }
+    ),
+    compute=compute,
+)

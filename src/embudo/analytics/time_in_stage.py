@@ -1,0 +1,144 @@
+"""`time-in-stage`: days contacts spend in each lifecycle stage, deals in each pipeline stage.
+
+Every visit counts (`stage_visits`): a contact recycled back to MQL has two
+MQL visits, a deal moved back to diagnosis two diagnosis visits. A period
+takes the visits that began in it; a visit still going at the period's end
+(or now, for a period not yet over) is measured up to then and counted in
+`open_visits`. Stages nobody is meant to leave are not listed: the funnel's
+last stage (customer) and the pipelines' won and lost stages.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import ibis
+
+from embudo.analytics.deal_states import OPEN, stage_table
+from embudo.analytics.dimensions import group_keys, with_dimension
+from embudo.analytics.params import Dimension, DimensionKind, ReportParams
+from embudo.analytics.report import Report, Row, during, sort_rows
+from embudo.analytics.source import Source
+from embudo.analytics.stage_visits import as_of, visits, with_middle
+from embudo.analytics.windows import Window
+from embudo.domain import metrics
+from embudo.domain.spec import FunnelSpec
+
+COLUMNS = ("scope", "pipeline", "stage", "visits", "open_visits", "mean_days", "median_days")
+LIFECYCLE = "lifecycle"
+PIPELINE = "pipeline"
+
+
+def compute(source: Source, window: Window, params: ReportParams) -> list[Row]:
+    """Lifecycle stage rows, then pipeline stage rows, per dimension value."""
+    moment = as_of(source, window)
+    keys = group_keys(params.by)
+    lifecycle = _lifecycle_visits(source, window, moment, params.by)
+    pipeline = _pipeline_visits(source, window, moment, params.by)
+    rows = [
+        *_summary(source, lifecycle, [*keys, "stage"], LIFECYCLE),
+        *_summary(source, pipeline, [*keys, "pipeline", "stage"], PIPELINE),
+    ]
+    ordered = sorted(rows, key=lambda row: _position(source.spec, row))
+    return sort_rows(ordered, keys)
+
+
+def _lifecycle_visits(
+    source: Source, window: Window, moment: datetime, by: Dimension | None
+) -> ibis.Table:
+    """Visits of live contacts (a contact merged away keeps its moves, but is not counted)."""
+    contacts = source.table("contacts")
+    live = contacts.filter(contacts.merged_into_id.isnull()).select(
+        "channel_id", "campaign_id", "owner_id", contact_id=contacts.id
+    )
+    moves = source.table("lifecycle_transitions").select(
+        "contact_id", "to_stage", "occurred_at", "id"
+    )
+    seen = visits(moves, "contact_id", moment)
+    final = source.spec.lifecycle.funnel[-1].key
+    kept = seen.filter(during(seen.entered_at, window) & (seen.stage != final))
+    return with_dimension(source, kept.join(live, "contact_id"), by)
+
+
+def _pipeline_visits(
+    source: Source, window: Window, moment: datetime, by: Dimension | None
+) -> ibis.Table:
+    """Visits of deals to open stages (a stage no longer defined counts as open)."""
+    history = source.table("deal_stage_history").select("deal_id", "to_stage", "occurred_at", "id")
+    seen = visits(history, "deal_id", moment)
+    deals = source.table("deals")
+    subjects = seen.filter(during(seen.entered_at, window)).join(
+        deals.select(
+            "pipeline", "channel_id", "campaign_id", "owner_id", "contact_id", deal_id=deals.id
+        ),
+        "deal_id",
+    )
+    stages = stage_table(source.spec)
+    kinds = subjects.left_join(
+        stages,
+        [subjects.pipeline == stages.stage_pipeline, subjects.stage == stages.stage_key],
+    )
+    kept = kinds.filter(kinds.kind.isnull() | (kinds.kind == OPEN)).drop(
+        "stage_pipeline", "stage_key", "stage_position", "kind", "probability"
+    )
+    return with_dimension(source, kept, by)
+
+
+def _summary(source: Source, seen: ibis.Table, keys: list[str], scope: str) -> list[Row]:
+    """Per group: visits, open visits, total seconds and the middle durations, in one pass."""
+    marked = with_middle(seen, keys, "seconds")
+    totals = marked.group_by(keys).aggregate(
+        visits=marked.count(),
+        open_visits=marked.count(where=marked.open),
+        seconds=marked.seconds.sum(),
+        middle_total=marked.seconds.sum(where=marked.middle),
+        middle_count=marked.count(where=marked.middle),
+    )
+    return [_finish(row, keys, scope) for row in source.rows(totals)]
+
+
+def _finish(row: dict[str, Any], keys: list[str], scope: str) -> Row:
+    count = int(row["visits"])
+    return {
+        **{key: row[key] for key in keys if key not in {"pipeline", "stage"}},
+        "scope": scope,
+        "pipeline": row.get("pipeline"),
+        "stage": row["stage"],
+        "visits": count,
+        "open_visits": int(row["open_visits"]),
+        "mean_days": metrics.average_days(int(row["seconds"]), count),
+        "median_days": metrics.median_days(int(row["middle_total"]), int(row["middle_count"])),
+    }
+
+
+def _position(spec: FunnelSpec, row: Row) -> tuple[int, str, int, str]:
+    """Lifecycle stages in funnel-definition order, then pipelines by name, stages in order;
+    a stage no longer defined goes after its scope's defined ones."""
+    if row["scope"] == LIFECYCLE:
+        keys = [stage.key for stage in spec.lifecycle.stages]
+        return (0, "", _index(keys, row["stage"]), row["stage"])
+    found = spec.pipelines.get(row["pipeline"])
+    keys = [stage.key for stage in found.stages] if found else []
+    return (1, row["pipeline"], _index(keys, row["stage"]), row["stage"])
+
+
+def _index(keys: list[str], key: str) -> int:
+    return keys.index(key) if key in keys else len(keys)
+
+
+REPORT = Report(
+    name="time-in-stage",
+    summary="Mean and median days per lifecycle and pipeline stage, every visit counted",
+    columns=COLUMNS,
+    dimensions=frozenset(
+        {
+            DimensionKind.CHANNEL,
+            DimensionKind.CAMPAIGN,
+            DimensionKind.OWNER,
+            DimensionKind.MONTH,
+            DimensionKind.PROPERTY,
+        }
+    ),
+    compute=compute,
+)
