@@ -63,7 +63,7 @@ def snapshot(store_url: str, directory: Path) -> str:
 
 
 def everywhere(
-    store_url: str, tmp_path: Path, name: str, now: datetime = NOW, **options: str
+    store_url: str, tmp_path: Path, name: str, now: datetime = NOW, /, **options: str
 ) -> list[Row]:
     """The report's rows on the store, asserted identical on DuckDB over its snapshot."""
     on_store = run(store_url, name, now=now, **options)

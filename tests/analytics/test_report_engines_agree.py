@@ -39,6 +39,13 @@ CASES: list[tuple[str, dict[str, str]]] = [
     ("pipeline", {"by": "owner", "end": "2025-08-31"}),
     ("health", {"by": "property:treatment"}),
     ("funnel", {"by": "property:age"}),
+    ("sla", {"start": "2025-01-01", "end": "2025-12-31"}),
+    ("lead-velocity", {"by": "channel"}),
+    ("attribution", {}),
+    ("time-in-stage", {"by": "owner"}),
+    ("stalled", {}),
+    ("forecast", {}),
+    ("winloss", {"by": "channel", "start": "2025-01-01", "end": "2025-12-31"}),
 ]
 
 
@@ -58,8 +65,11 @@ def test_every_report_agrees_on_every_engine(
     tmp_path: Path,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
-    results = [_plain(everywhere(store_url, tmp_path, name, **options)) for name, options in CASES]
-    assert all(results[index] for index in (0, 1, 4, 6, 7, 9, 11)), "the demo should fill them"
+    results = [
+        _plain(everywhere(store_url, tmp_path, name, NOW, **options)) for name, options in CASES
+    ]
+    filled = (0, 1, 4, 6, 7, 9, 11, *range(13, len(CASES)))
+    assert all(results[index] for index in filled), "the demo should fill them"
     assert {row["age"] for row in results[12]} == {None}, "a number is not a text trait"
     assert len({row["treatment"] for row in results[11]}) > 2
     _compare_across_backends(tmp_path_factory, store_url, results)

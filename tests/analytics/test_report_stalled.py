@@ -77,7 +77,7 @@ def test_the_report_agrees_with_the_rot_check(
 def test_a_deal_stalls_when_its_limit_is_reached(
     story: dict[str, int], store_url: str, tmp_path: Path, now: Any, stalled: int
 ) -> None:
-    rows = everywhere(store_url, tmp_path, NAME, now=now)
+    rows = everywhere(store_url, tmp_path, NAME, now)
     consultation = next(row for row in rows if row["stage"] == "first_consultation")
     assert consultation["stalled_deals"] == stalled
 

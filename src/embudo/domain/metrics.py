@@ -131,6 +131,8 @@ def cost_per(cost: Decimal | None, count: int) -> Decimal | None:
     if cost is None:
         return None
     return average_amount(cost, count)
+
+
 def median_days(middle_total_seconds: int, middle_count: int) -> float | None:
     """The median duration in days, from the middle one (odd count) or two (even count)
     durations of the sorted list: their mean. Whole seconds in, so every engine agrees."""
