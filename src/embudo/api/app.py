@@ -12,11 +12,12 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from importlib.metadata import version
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy import Engine
 
 from embudo.api import problems
+from embudo.api.dependencies import single_valued_query
 from embudo.api.limits import BodyLimit
 from embudo.api.routers import contacts, deals, funnel, intake, leads, lists, tasks
 from embudo.config import Settings, load_settings
@@ -35,6 +36,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         version=version("embudo"),
         summary="Segment-compatible intake and the REST API of one marketing and sales funnel.",
         lifespan=_disposing(engine) if owned else None,
+        dependencies=[Depends(single_valued_query)],
     )
     app.state.engine = engine
     problems.install(app)

@@ -26,6 +26,16 @@ bearer = HTTPBearer(
 )
 
 
+def single_valued_query(request: Request) -> None:
+    """Refuse a query parameter given twice (`?stage=a&stage=b`): no parameter of this
+    API takes a list, and silently keeping one of the values would answer another question."""
+    keys = [key for key, _ in request.query_params.multi_items()]
+    repeated = sorted({key for key in keys if keys.count(key) > 1})
+    if repeated:
+        detail = f"give each query parameter once: {', '.join(repeated)} repeated"
+        raise ProblemError(422, "input.invalid", detail)
+
+
 def store_engine(request: Request) -> Engine:
     engine: Engine = request.app.state.engine
     return engine
