@@ -21,7 +21,7 @@ from embudo.api.dependencies import single_valued_query
 from embudo.api.limits import BodyLimit
 from embudo.api.routers import contacts, deals, funnel, intake, leads, lists, tasks
 from embudo.config import Settings, load_settings
-from embudo.store.session import connect
+from embudo.store.session import connect, for_writing
 
 ROUTERS = (intake, contacts, leads, deals, tasks, lists, funnel)
 
@@ -39,6 +39,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         dependencies=[Depends(single_valued_query)],
     )
     app.state.engine = engine
+    app.state.writer = for_writing(engine)
     problems.install(app)
     app.add_middleware(
         CORSMiddleware, allow_origins=["*"], allow_methods=["*"], allow_headers=["*"]

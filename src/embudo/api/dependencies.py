@@ -36,8 +36,14 @@ def single_valued_query(request: Request) -> None:
         raise ProblemError(422, "input.invalid", detail)
 
 
+READS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 def store_engine(request: Request) -> Engine:
-    engine: Engine = request.app.state.engine
+    """The engine a request works with: one that writes (`for_writing`) unless it only reads."""
+    engine: Engine = (
+        request.app.state.engine if request.method in READS else request.app.state.writer
+    )
     return engine
 
 
