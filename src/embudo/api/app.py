@@ -19,11 +19,20 @@ from sqlalchemy import Engine
 from embudo.api import problems
 from embudo.api.dependencies import single_valued_query
 from embudo.api.limits import BodyLimit
-from embudo.api.routers import contacts, deals, funnel, intake, leads, lists, tasks
+from embudo.api.routers import (
+    api_keys,
+    contacts,
+    deals,
+    funnel,
+    intake,
+    leads,
+    lists,
+    tasks,
+)
 from embudo.config import Settings, load_settings
 from embudo.store.session import connect, for_writing
 
-ROUTERS = (intake, contacts, leads, deals, tasks, lists, funnel)
+ROUTERS = (intake, contacts, leads, deals, tasks, lists, funnel, api_keys)
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
