@@ -55,7 +55,9 @@ def session(engine: EngineDep) -> Iterator[Connection]:
         yield conn
 
 
-SessionDep = Annotated[Connection, Depends(session)]
+SessionDep = Annotated[Connection, Depends(session, scope="function")]
+"""Scoped to the route function, so the commit happens before the answer leaves: a
+client told 200 can read its write at once, and a failed commit is an error answer."""
 
 
 def clock() -> datetime:
