@@ -45,6 +45,11 @@ def test_list_by_owner(world: World) -> None:
     ]
 
 
+def test_a_repeated_query_parameter_is_422(world: World) -> None:
+    got = world.client.get("/api/v1/contacts?stage=mql&stage=lead", headers=world.reader)
+    assert "stage" in assert_problem(got, 422)["detail"]
+
+
 def test_every_sort_of_the_directory_is_offered() -> None:
     offered = set(typing.get_args(Sort))
     assert offered == {*SORTS, *(f"-{key}" for key in SORTS)}

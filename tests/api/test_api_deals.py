@@ -65,6 +65,10 @@ def test_edit_changes_only_what_is_sent(world: World) -> None:
     body = edited.json()
     assert (body["amount"], body["close_on"], body["title"]) == ("999.00", None, "Platform")
     assert_problem(world.client.patch(url, json={"title": None}, headers=world.admin), 422)
+    unknown = world.client.patch(url, json={"owner": "ghost@example.com"}, headers=world.admin)
+    assert_problem(unknown, 422)
+    missing = world.client.patch("/api/v1/deals/999", json={"title": "x"}, headers=world.admin)
+    assert_problem(missing, 404)
 
 
 @pytest.mark.parametrize(

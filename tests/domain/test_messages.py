@@ -136,6 +136,13 @@ def test_a_naive_timestamp_is_refused(key: str) -> None:
     assert [problem["type"] for problem in refused.value.errors()] == ["timezone_aware"]
 
 
+@pytest.mark.parametrize("key", ["timestamp", "originalTimestamp"])
+def test_a_timestamp_before_the_epoch_is_refused(key: str) -> None:
+    with pytest.raises(ValidationError, match="before 1970-01-01"):
+        message(type="page", **{key: "0235-11-19T10:23:47-14:10"})
+    assert message(type="page", **{key: "1970-01-01T00:00:00Z"})
+
+
 @pytest.mark.parametrize(
     ("fields", "email"),
     [

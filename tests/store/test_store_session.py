@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, inspect, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
-from embudo.store.session import connect
+from embudo.store.session import connect, for_writing
 from embudo.store.tables import campaigns
 
 
@@ -48,3 +49,18 @@ def test_a_bare_postgresql_url_uses_psycopg() -> None:
     engine = connect("postgresql://root@127.0.0.1:1/test")
     assert engine.url.drivername == "postgresql+psycopg"
     engine.dispose()
+
+
+def test_a_writing_transaction_takes_the_sqlite_write_lock_at_begin(tmp_path: Path) -> None:
+    """Taken at BEGIN, not at the first write: a second writer waits from the start
+    instead of failing later on a stale snapshot."""
+    engine = connect(f"sqlite:///{tmp_path / 'lock.db'}?timeout=0")
+    try:
+        with engine.begin() as setup:
+            setup.execute(text("CREATE TABLE t (x INTEGER)"))
+        with for_writing(engine).begin() as holder:
+            holder.execute(text("SELECT 1"))
+            with engine.connect() as other, pytest.raises(OperationalError, match="locked"):
+                other.execute(text("INSERT INTO t VALUES (1)"))
+    finally:
+        engine.dispose()

@@ -12,17 +12,27 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from importlib.metadata import version
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy import Engine
 
 from embudo.api import problems
+from embudo.api.dependencies import single_valued_query
 from embudo.api.limits import BodyLimit
-from embudo.api.routers import contacts, deals, funnel, intake, leads, lists, tasks
+from embudo.api.routers import (
+    api_keys,
+    contacts,
+    deals,
+    funnel,
+    intake,
+    leads,
+    lists,
+    tasks,
+)
 from embudo.config import Settings, load_settings
-from embudo.store.session import connect
+from embudo.store.session import connect, for_writing
 
-ROUTERS = (intake, contacts, leads, deals, tasks, lists, funnel)
+ROUTERS = (intake, contacts, leads, deals, tasks, lists, funnel, api_keys)
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
@@ -35,8 +45,10 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         version=version("embudo"),
         summary="Segment-compatible intake and the REST API of one marketing and sales funnel.",
         lifespan=_disposing(engine) if owned else None,
+        dependencies=[Depends(single_valued_query)],
     )
     app.state.engine = engine
+    app.state.writer = for_writing(engine)
     problems.install(app)
     app.add_middleware(
         CORSMiddleware, allow_origins=["*"], allow_methods=["*"], allow_headers=["*"]

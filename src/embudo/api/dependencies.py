@@ -26,8 +26,24 @@ bearer = HTTPBearer(
 )
 
 
+def single_valued_query(request: Request) -> None:
+    """Refuse a query parameter given twice (`?stage=a&stage=b`): no parameter of this
+    API takes a list, and silently keeping one of the values would answer another question."""
+    keys = [key for key, _ in request.query_params.multi_items()]
+    repeated = sorted({key for key in keys if keys.count(key) > 1})
+    if repeated:
+        detail = f"give each query parameter once: {', '.join(repeated)} repeated"
+        raise ProblemError(422, "input.invalid", detail)
+
+
+READS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 def store_engine(request: Request) -> Engine:
-    engine: Engine = request.app.state.engine
+    """The engine a request works with: one that writes (`for_writing`) unless it only reads."""
+    engine: Engine = (
+        request.app.state.engine if request.method in READS else request.app.state.writer
+    )
     return engine
 
 
@@ -39,7 +55,9 @@ def session(engine: EngineDep) -> Iterator[Connection]:
         yield conn
 
 
-SessionDep = Annotated[Connection, Depends(session)]
+SessionDep = Annotated[Connection, Depends(session, scope="function")]
+"""Scoped to the route function, so the commit happens before the answer leaves: a
+client told 200 can read its write at once, and a failed commit is an error answer."""
 
 
 def clock() -> datetime:

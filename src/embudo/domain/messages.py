@@ -11,10 +11,21 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 MAX_MESSAGE_BYTES = 32 * 1024
 """Segment's own per-message limit (32 KB); larger messages are rejected."""
+
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+"""No event happened before the Unix epoch: an earlier time is a sender whose clock
+is unset (or garbage), and decaying points over millennia is out of any range."""
 
 MessageType = Literal["identify", "track", "page", "screen", "group", "alias"]
 
@@ -67,6 +78,13 @@ class Message(BaseModel):
                 if isinstance(data.get(key), int | float) and not isinstance(data[key], bool):
                     data = {**data, key: str(data[key])}
         return data
+
+    @field_validator("timestamp", "original_timestamp")
+    @classmethod
+    def _after_epoch(cls, moment: datetime | None) -> datetime | None:
+        if moment is not None and moment < EARLIEST:
+            raise ValueError("is before 1970-01-01: the sender's clock is not set")
+        return moment
 
     @model_validator(mode="after")
     def _required_by_type(self) -> Message:

@@ -5,7 +5,13 @@ set-based rescoring needs (`power`), which not every SQLite build has. Its
 transactions are SQLAlchemy's, not the sqlite3 module's: the module would begin
 only at the first write and autocommit DDL, so a read-then-write could lose an
 update, a failed migration would stay half done and SAVEPOINTs would misbehave.
-PostgreSQL goes through psycopg 3 (also for a bare `postgresql://` URL) and
+A connection asked to write (`for_writing`) begins `IMMEDIATE`: it takes
+SQLite's write lock up front, waiting its turn (the busy timeout) behind
+another process or thread. A plain `BEGIN` would read first and fail at its
+first write with "database is locked" whenever another writer committed in
+between — WAL cannot upgrade a reader whose snapshot is stale, so no timeout
+helps. The HTTP API, with concurrent requests and worker processes, writes
+this way. PostgreSQL goes through psycopg 3 (also for a bare `postgresql://` URL) and
 gives up connecting after a few seconds instead of hanging a command.
 """
 
@@ -64,5 +70,11 @@ def _prepare_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def for_writing(engine: Engine) -> Engine:
+    """The same engine (and pool), whose SQLite transactions take the write lock at BEGIN."""
+    return engine.execution_options(sqlite_begin="IMMEDIATE")
+
+
 def _begin_sqlite(connection: Connection) -> None:
-    connection.exec_driver_sql("BEGIN")
+    mode = connection.get_execution_options().get("sqlite_begin", "")
+    connection.exec_driver_sql(f"BEGIN {mode}".strip())

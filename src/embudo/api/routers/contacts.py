@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 
 from embudo.analytics.contacts import explain
 from embudo.analytics.directory import ContactQuery, contact_page
@@ -14,6 +14,7 @@ from embudo.api.problems import PROBLEMS
 from embudo.api.schemas.common import Page, PagingDep
 from embudo.api.schemas.contacts import (
     ContactDetail,
+    ContactPath,
     ContactSummary,
     RuleScore,
     TimelineEvent,
@@ -26,9 +27,6 @@ Sort = Literal[
     "first_seen_at", "-first_seen_at", "email", "-email", "id", "-id",
 ]  # fmt: skip
 """The directory's `SORTS`, ascending and descending (a test keeps the two equal)."""
-ContactPath = Annotated[
-    str, Path(description="Contact id, email, user id or anonymous id", max_length=320)
-]
 
 
 @router.get("")

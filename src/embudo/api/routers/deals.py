@@ -95,11 +95,14 @@ def _create(
 def edit(
     conn: SessionDep, workspace: WritingDep, now: NowDep, deal_id: DealId, body: DealChanges
 ) -> DealDetail:
-    """Change a deal's title, amount, owner or expected close date."""
+    """Change a deal's title, amount, owner or expected close date (a missing deal is 404,
+    an unknown owner 422)."""
     changes = body.model_dump(exclude_unset=True)
     if changes.get("title", "") is None or changes.get("amount", 0) is None:
         raise InvalidInput("title and amount cannot be null: leave them out to keep them")
-    update_deal(conn, workspace, deal_id, changes, now=now)
+    _detail(conn, workspace.id, deal_id)
+    with named_in_body():
+        update_deal(conn, workspace, deal_id, changes, now=now)
     return _detail(conn, workspace.id, deal_id)
 
 

@@ -17,6 +17,7 @@ from fastapi import APIRouter, Depends, Header
 
 from embudo.api.dependencies import EngineDep, NowDep
 from embudo.api.problems import PROBLEMS, ProblemError
+from embudo.api.retries import retrying
 from embudo.api.schemas.intake import BATCH_SCHEMA, MESSAGE_SCHEMA, Success
 from embudo.api.segment_body import batch_request, one_message
 from embudo.api.write_keys import intake_key
@@ -47,7 +48,7 @@ def _single(kind: str) -> Callable[..., Success]:
     ) -> Success:
         key = intake_key(engine, authorization, body)
         incoming = [read_payload(f"http:/v1/{kind}", _with_defaults(body, kind, None))]
-        ingest(engine, key.workspace, incoming, now=now)
+        retrying(lambda: ingest(engine, key.workspace, incoming, now=now))
         return Success()
 
     endpoint.__name__ = kind
@@ -86,7 +87,8 @@ def batch(
     if not isinstance(items, list):
         raise ProblemError(400, "body.malformed", "a batch needs `batch`: a list of messages")
     incoming = _batch_messages(items, body.get("context"))
-    ingest(engine, key.workspace, incoming, now=now, batch_size=max(len(incoming), 1))
+    size = max(len(incoming), 1)
+    retrying(lambda: ingest(engine, key.workspace, incoming, now=now, batch_size=size))
     return Success()
 
 

@@ -6,13 +6,14 @@ who made the move.
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import datetime
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter
 from sqlalchemy import Connection
 
 from embudo.api.dependencies import ActorDep, NowDep, SessionDep, WritingDep
 from embudo.api.problems import PROBLEMS
+from embudo.api.schemas.contacts import ContactPath
 from embudo.api.schemas.leads import LeadMoved, Reason, Rejection
 from embudo.domain.spec import MoveKind
 from embudo.engine.handoff import Answered, accept_lead, reject_lead
@@ -21,9 +22,6 @@ from embudo.store.contacts import find_contact
 from embudo.store.workspaces import Workspace
 
 router = APIRouter(prefix="/api/v1/leads/{contact}", tags=["leads"], responses=PROBLEMS)
-ContactPath = Annotated[
-    str, Path(description="Contact id, email, user id or anonymous id", max_length=320)
-]
 
 
 def _answered(answered: Answered) -> LeadMoved:
@@ -67,7 +65,7 @@ def _move(
     kind: MoveKind,
     reason: str | None,
     actor: str,
-    now: NowDep,
+    now: datetime,
 ) -> LeadMoved:
     from_stage, to_stage = move_contact(
         conn, workspace, contact, kind, at=now, actor=actor, reason=reason, now=now

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
+from fastapi import Path
 from pydantic import BaseModel
+
+ContactPath = Annotated[
+    str, Path(description="Contact id, email, user id or anonymous id", max_length=320)
+]
 
 
 class ContactSummary(BaseModel):
