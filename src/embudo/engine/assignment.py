@@ -253,8 +253,7 @@ def _facts(conn: Connection, contact_id: int) -> Facts:
     """What the assignment rules see of a contact now: its whole history, read back."""
     reading = Reading(
         ids=[contact_id],
-        fresh_ids=(),
-        oldest_fresh={},
+        fresh={},
         whole=[contact_id],
         watched=(),
         with_entries=True,
