@@ -256,6 +256,7 @@ def _facts(conn: Connection, contact_id: int) -> Facts:
         fresh={},
         whole=[contact_id],
         watched=(),
+        described=(),
         with_entries=True,
     )
     history = load(conn, reading)[contact_id]

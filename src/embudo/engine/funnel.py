@@ -19,6 +19,7 @@ from embudo.domain.conditions import Occurrence
 from embudo.domain.lifecycle import (
     MoveType,
     PlannedMove,
+    described_events,
     entry_stage,
     plan,
     uses_score,
@@ -64,6 +65,7 @@ def apply_batch(
         fresh=fresh,
         whole=stitcher.created | stitcher.merged,
         watched=watched_events(workspace.spec),
+        described=described_events(workspace.spec),
         with_entries=uses_score(workspace.spec),
     )
     decide(conn, workspace, reading, stitcher.created, now)

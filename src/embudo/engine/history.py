@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, or_, select
+from sqlalchemy import ColumnElement, Connection, Select, case, func, null, select, type_coerce
 
 from embudo.domain.conditions import Occurrence
 from embudo.domain.facts import ContactFacts
@@ -95,6 +95,8 @@ class Reading:
     whole: Collection[int]
     """Contacts to read in full whatever else (created or merged in this batch)."""
     watched: Collection[str]
+    described: Collection[str]
+    """Events whose properties are read back when read lean (the rest count by name and time)."""
     with_entries: bool
     """Whether conditions look at scores, so every entry must be read."""
 
@@ -171,33 +173,43 @@ def _contacts(conn: Connection, ids: Collection[int]) -> dict[int, ContactHistor
 def _events(
     conn: Connection, full: list[int], lean: list[int], reading: Reading
 ) -> dict[int, list[Recorded]]:
-    if not (full or lean):
-        return {}
-    rows = conn.execute(
-        select(
-            events.c.id,
-            events.c.contact_id,
-            events.c.name,
-            events.c.occurred_at,
-            events.c.properties,
-            events.c.channel_id,
-            events.c.campaign_id,
+    """Every event of the contacts read in full; the watched ones of those read lean.
+
+    Unordered: `_with_fresh` puts each contact's events in time order.
+    """
+    recorded: dict[int, list[Recorded]] = defaultdict(list)
+    queries = []
+    if full:
+        queries.append(
+            _event_rows(events.c.properties).where(among(conn, events.c.contact_id, full))
         )
-        .where(
-            or_(
-                among(conn, events.c.contact_id, full),
-                among(conn, events.c.contact_id, lean) & events.c.name.in_(reading.watched),
+    if lean:
+        described = events.c.name.in_(reading.described)
+        properties = case((described, events.c.properties), else_=null())
+        queries.append(
+            _event_rows(type_coerce(properties, events.c.properties.type)).where(
+                among(conn, events.c.contact_id, lean), events.c.name.in_(reading.watched)
             )
         )
-        .order_by(events.c.occurred_at, events.c.id)
-    )
-    recorded: dict[int, list[Recorded]] = defaultdict(list)
-    for row in rows:
-        occurrence = Occurrence(row.name, row.occurred_at, row.properties)
-        recorded[row.contact_id].append(
-            Recorded(row.id, occurrence, row.channel_id, row.campaign_id)
-        )
+    for query in queries:
+        for row in conn.execute(query):
+            occurrence = Occurrence(row.name, row.occurred_at, row.properties or {})
+            recorded[row.contact_id].append(
+                Recorded(row.id, occurrence, row.channel_id, row.campaign_id)
+            )
     return recorded
+
+
+def _event_rows(properties: ColumnElement[Any]) -> Select[Any]:
+    return select(
+        events.c.id,
+        events.c.contact_id,
+        events.c.name,
+        events.c.occurred_at,
+        properties.label("properties"),
+        events.c.channel_id,
+        events.c.campaign_id,
+    )
 
 
 def _entries(conn: Connection, ids: Collection[int]) -> dict[int, list[Points]]:
