@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, DateTime, Dialect, Integer, Numeric
@@ -52,9 +53,14 @@ def _utc(value: datetime) -> datetime:
 
 def _sqlite_text(value: datetime | None) -> str | None:
     """`2024-03-01 09:00:00.000000`: naive UTC with microseconds, as SQLAlchemy stores it."""
-    if value is None:
-        return None
-    return _utc(value).replace(tzinfo=None).isoformat(" ", "microseconds")
+    return None if value is None else _utc_text(value)
+
+
+@lru_cache(maxsize=4096)
+def _utc_text(value: datetime) -> str:
+    """Cached: a batch binds the same moments again and again (its `now`, each event's time
+    in its event, score entries and contact). Equal moments in other zones share the text."""
+    return _utc(value).isoformat(" ", "microseconds")[: -len("+00:00")]
 
 
 class Money(TypeDecorator[Decimal]):
