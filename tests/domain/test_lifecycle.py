@@ -13,6 +13,7 @@ from embudo.domain.errors import MoveNotAllowed
 from embudo.domain.lifecycle import (
     MoveType,
     PlannedMove,
+    described_events,
     effective_rank,
     entry_stage,
     plan,
@@ -262,3 +263,39 @@ def test_user_move_refused(moves: dict[str, Any], kind: MoveKind, stage: str, me
         user_move(spec(moves), kind, stage)
     assert str(refused.value) == message
     assert refused.value.code == "lifecycle.move_not_allowed"
+
+
+WEBINAR_FROM_ADS = {"event": "webinar_watched", "where": [{"property": "source", "eq": "ads"}]}
+
+
+@pytest.mark.parametrize(
+    ("sections", "described"),
+    [
+        ({}, {"identify", "group"}),
+        ({"qualification": {"mql": WEBINAR_FROM_ADS}}, {"identify", "group", "webinar_watched"}),
+        (
+            {
+                "qualification": {
+                    "mql": {"all": [{"event": "trial_started"}, {"not": WEBINAR_FROM_ADS}]}
+                }
+            },
+            {"identify", "group", "webinar_watched"},
+        ),
+        (
+            {
+                "disqualify": [
+                    {
+                        "name": "spam",
+                        "when": {**WEBINAR_FROM_ADS, "event": "demo_requested"},
+                        "reason": "spam",
+                    }
+                ]
+            },
+            {"identify", "group", "demo_requested"},
+        ),
+    ],
+)
+def test_described_events_are_trait_messages_and_events_filtered_by_property(
+    sections: dict[str, Any], described: set[str]
+) -> None:
+    assert described_events(spec(**sections)) == described

@@ -23,7 +23,9 @@ from sqlalchemy import Engine
 Outcome = tuple[str, datetime | None]
 
 
-def _qualify(store: Engine, mql: dict[str, Any], messages: list[Message]) -> dict[str, Outcome]:
+def _qualify(
+    store: Engine, mql: dict[str, Any], messages: list[Message], batch_size: int = 1000
+) -> dict[str, Outcome]:
     """Run `messages` under a funnel whose MQL condition is `mql`; each user's stage and MQL time.
 
     Every user named in `messages` is identified with an email at T0 first (so is a lead).
@@ -33,7 +35,7 @@ def _qualify(store: Engine, mql: dict[str, Any], messages: list[Message]) -> dic
     install(store, document)
     users = sorted({m["userId"] for m in messages})
     leads = [identify(f"{u}-i", at(0), user=u, email=f"{u}@example.com") for u in users]
-    feed(store, [*leads, *messages])
+    feed(store, [*leads, *messages], batch_size=batch_size)
     found: dict[str, Outcome] = {}
     for user in users:
         row = contact(store, user)
@@ -110,6 +112,23 @@ def test_where_on_event_properties(store: Engine) -> None:
         ],
     )
     assert found == {"buyer": ("mql", at(2)), "reader": ("lead", None)}
+
+
+def test_where_sees_the_properties_of_events_from_earlier_batches(store: Engine) -> None:
+    pricing = {"property": "path", "starts_with": "/pricing"}
+    found = _qualify(
+        store,
+        {"event": "page", "times": 2, "where": [pricing]},
+        [
+            page("p1", at(1), user="buyer", path="/pricing"),
+            page("p2", at(2), user="buyer", path="/blog"),
+            page("p3", at(3), user="buyer", path="/pricing/teams"),
+            page("r1", at(1), user="reader", path="/pricing"),
+            page("r2", at(2), user="reader", path="/blog"),
+        ],
+        batch_size=1,
+    )
+    assert found == {"buyer": ("mql", at(3)), "reader": ("lead", None)}
 
 
 def test_trait_comparison_dated_at_the_identify_that_made_it_true(store: Engine) -> None:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import Column, Engine, MetaData, Table, insert, select
+from sqlalchemy import Column, Engine, MetaData, String, Table, cast, insert, select
 from sqlalchemy.exc import StatementError
 
 from embudo.store.types import Id, Money, UtcDateTime
@@ -66,3 +66,26 @@ def test_money_round_trips_exactly(probe_store: Engine, amount: Decimal) -> None
     _, _, stored = _round_trip(probe_store, amount=amount)
     assert isinstance(stored, Decimal)
     assert stored == amount
+
+
+@pytest.mark.parametrize(
+    ("moment", "text"),
+    [
+        (datetime(2024, 3, 31, 1, 30, 15, 123456, tzinfo=UTC), "2024-03-31 01:30:15.123456"),
+        (datetime(2024, 3, 31, 1, 30, tzinfo=UTC), "2024-03-31 01:30:00.000000"),
+        (
+            datetime(2024, 3, 30, 20, 30, 5, 7, tzinfo=timezone(timedelta(hours=-5))),
+            "2024-03-31 01:30:05.000007",
+        ),
+    ],
+)
+def test_utc_datetime_is_stored_on_sqlite_as_sqlalchemy_writes_it(
+    probe_store: Engine, moment: datetime, text: str
+) -> None:
+    """The text SQLite holds is naive UTC with microseconds, so stored rows compare as before."""
+    if probe_store.dialect.name != "sqlite":
+        pytest.skip("SQLite stores datetimes as text")
+    with probe_store.begin() as connection:
+        connection.execute(insert(probes).values(at=moment))
+        stored = connection.execute(select(cast(probes.c.at, String))).scalar_one()
+    assert stored == text

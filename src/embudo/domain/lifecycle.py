@@ -25,6 +25,7 @@ from embudo.domain.conditions import (
     AllOf,
     AnyOf,
     Condition,
+    EventSeen,
     Facts,
     NotThis,
     ScoreIs,
@@ -250,6 +251,24 @@ def watched_events(spec: FunnelSpec) -> frozenset[str]:
     """
     named = set().union(*(event_names(condition) for condition in _conditions(spec)))
     return frozenset(named | TRAIT_EVENTS)
+
+
+def described_events(spec: FunnelSpec) -> frozenset[str]:
+    """The events whose properties matter once stored: trait messages, and events a condition
+    filters with `where`. Other events count by name and time alone."""
+    filtered = set().union(*(_filtered(condition) for condition in _conditions(spec)))
+    return frozenset(filtered | {"identify", "group"})
+
+
+def _filtered(condition: Condition) -> set[str]:
+    match condition:
+        case AllOf(all=parts) | AnyOf(any=parts):
+            return set().union(*(_filtered(part) for part in parts))
+        case NotThis(not_=part):
+            return _filtered(part)
+        case EventSeen(event=name, where=where) if where:
+            return {name}
+    return set()
 
 
 def uses_score(spec: FunnelSpec) -> bool:

@@ -253,10 +253,10 @@ def _facts(conn: Connection, contact_id: int) -> Facts:
     """What the assignment rules see of a contact now: its whole history, read back."""
     reading = Reading(
         ids=[contact_id],
-        fresh_ids=(),
-        oldest_fresh={},
+        fresh={},
         whole=[contact_id],
         watched=(),
+        described=(),
         with_entries=True,
     )
     history = load(conn, reading)[contact_id]

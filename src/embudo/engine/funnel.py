@@ -15,9 +15,11 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select, update
 
+from embudo.domain.conditions import Occurrence
 from embudo.domain.lifecycle import (
     MoveType,
     PlannedMove,
+    described_events,
     entry_stage,
     plan,
     uses_score,
@@ -56,17 +58,14 @@ def apply_batch(
     ordered = sorted(messages, key=lambda message: message.occurred_at(now))
     stitcher = Stitcher(conn, workspace.id, now)
     contact_of = stitcher.resolve(ordered, entry_stage(workspace.spec))
-    new_ids = _store_events(conn, workspace, touches, ordered, contact_of, now)
+    fresh = _store_events(conn, workspace, touches, ordered, contact_of, now)
     _store_companies(conn, workspace.id, ordered, now)
-    oldest: dict[int, datetime] = {}
-    for message in ordered:
-        oldest.setdefault(contact_of[message.message_id], message.occurred_at(now))
     reading = Reading(
         ids=set(contact_of.values()),
-        fresh_ids=new_ids,
-        oldest_fresh=oldest,
+        fresh=fresh,
         whole=stitcher.created | stitcher.merged,
         watched=watched_events(workspace.spec),
+        described=described_events(workspace.spec),
         with_entries=uses_score(workspace.spec),
     )
     decide(conn, workspace, reading, stitcher.created, now)
@@ -86,9 +85,10 @@ def decide(
     ledger = [row for decision in decisions for row in decision.ledger_rows()]
     moves = [row for decision in decisions for row in decision.transition_rows()]
     company_of = _company_ids(conn, workspace.id, decisions)
-    caches = [decision.cache_row(company_of) for decision in decisions]
+    caches = [d.cache_row(company_of) for d in decisions if not d.history.quiet]
+    touches = [d.touch_row() for d in decisions if d.history.quiet]
     facts_of = {decision.history.id: decision.facts for decision in decisions}
-    _write(conn, ledger, moves, caches)
+    _write(conn, ledger, moves, caches, touches)
     assign_entered(conn, workspace, moves, facts_of)
     run_for_moves(conn, workspace, moves, now=now)
     refresh(conn, among(conn, contacts.c.id, reading.ids), now)
@@ -110,26 +110,13 @@ class _Decision:
         self.now = now
         self.profile = profile([item.occurrence for item in history.recorded])
         self.facts = history.facts(self.profile.traits)
-        fresh = [item for item in history.recorded if item.id in reading.fresh_ids]
+        fresh = list(reading.fresh.get(history.id, ()))
         self.entries = self._score(fresh)
-        self.moves = (
-            self._move(created, self._planned_from(fresh, reading))
-            if created or self._may_move(fresh, reading)
-            else []
-        )
+        # Quiet: no new watched event and no condition on scores, so nothing new
+        # can make a condition true that was not; the contact stays where it is.
+        self.moves = [] if history.quiet else self._move(created, self._planned_from(fresh))
 
-    def _may_move(self, fresh: list[Recorded], reading: Reading) -> bool:
-        """Whether anything new can change the stage: a watched event, a score, a full read.
-
-        A contact read lean was at its stage before this batch, and only a
-        watched event (or, when conditions look at scores, any score entry)
-        can make a condition true that was not.
-        """
-        if self.history.full or reading.with_entries:
-            return True
-        return any(item.occurrence.name in reading.watched for item in fresh)
-
-    def _planned_from(self, fresh: list[Recorded], reading: Reading) -> datetime | None:
+    def _planned_from(self, fresh: list[Recorded]) -> datetime | None:
         """From when moves must be planned: all history if read in full, else the new events."""
         if self.history.full:
             return None
@@ -225,32 +212,42 @@ class _Decision:
             for move, event_id in self.moves
         ]
 
-    def cache_row(self, company_of: dict[str, int]) -> dict[str, Any]:
-        """The contact's cached stage and profile; scores are refreshed in the database after."""
+    def touch_row(self) -> dict[str, Any]:
+        """The contact's cached first touch and first and last times."""
         history = self.history
-        last = self.moves[-1][0] if self.moves else None
         channel_id, campaign_id = self._first_touch()
         times = [item.occurrence.at for item in history.recorded]
         return {
             "cid": history.id,
-            "stage": last.to_stage if last else history.stage,
-            "stage_at": last.at if last else history.stage_at,
-            "traits": self.profile.traits,
-            "email": self.profile.email,
-            "unsubscribed": self.profile.unsubscribed,
-            "company_id": company_of.get(self.profile.group_id or "", history.company_id),
             "channel_id": channel_id,
             "campaign_id": campaign_id,
             "first_seen_at": min([*times, history.first_seen_at]),
             "last_seen_at": max([*times, history.last_seen_at]),
         }
 
-    def _first_touch(self) -> tuple[int | None, int | None]:
-        """The first touch with a campaign, else the first touch (as stored, when read lean).
+    def cache_row(self, company_of: dict[str, int]) -> dict[str, Any]:
+        """The contact's cached stage and profile; scores are refreshed in the database after."""
+        history = self.history
+        last = self.moves[-1][0] if self.moves else None
+        return {
+            **self.touch_row(),
+            "stage": last.to_stage if last else history.stage,
+            "stage_at": last.at if last else history.stage_at,
+            "traits": self.profile.traits,
+            "email": self.profile.email,
+            "unsubscribed": self.profile.unsubscribed,
+            "company_id": company_of.get(self.profile.group_id or "", history.company_id),
+        }
 
-        Every event with a campaign is read even when lean, so the campaign
-        touch is exact; without one, a lean read keeps what was stored.
+    def _first_touch(self) -> tuple[int | None, int | None]:
+        """The first touch with a campaign, else the first touch (as stored, when not read in full).
+
+        A stored campaign touch is the first one, older than any new event of
+        a contact not read in full; without one, the contact has no older
+        campaign touch, so its new events decide.
         """
+        if not self.history.full and self.history.campaign_id is not None:
+            return self.history.channel_id, self.history.campaign_id
         recorded = self.history.recorded
         with_campaign = [item for item in recorded if item.campaign_id is not None]
         first = next(iter(with_campaign), None)
@@ -281,15 +278,25 @@ def _store_events(
     messages: Sequence[Message],
     contact_of: dict[str, int],
     now: datetime,
-) -> set[int]:
+) -> dict[int, list[Recorded]]:
+    """Store the events; return each contact's, oldest first, as the engine reads them."""
     rows = [
         _event_row(conn, workspace.id, touches, message, contact_of, now) for message in messages
     ]
     if not rows:
-        return set()
-    # Unordered RETURNING lets SQLAlchemy insert many rows per statement; the
-    # ids are all that is needed (an ordered one makes SQLite insert row by row).
-    return set(conn.execute(insert(events).returning(events.c.id), rows).scalars())
+        return {}
+    # Unordered RETURNING lets SQLAlchemy insert many rows per statement; each
+    # id is matched back by message id (an ordered one makes SQLite insert row by row).
+    returning = insert(events).returning(events.c.message_id, events.c.id)
+    id_of: dict[str, int] = dict(conn.execute(returning, rows).all())
+    fresh: dict[int, list[Recorded]] = defaultdict(list)
+    for row in rows:
+        occurrence = Occurrence(row["name"], row["occurred_at"], row["properties"])
+        recorded = Recorded(
+            id_of[row["message_id"]], occurrence, row["channel_id"], row["campaign_id"]
+        )
+        fresh[row["contact_id"]].append(recorded)
+    return fresh
 
 
 def _event_row(
@@ -354,27 +361,19 @@ def _upsert_company(
         conn.execute(update(companies).where(companies.c.id == found.id).values(**values))
 
 
-_CACHE = (
-    update(contacts)
-    .where(contacts.c.id == bindparam("cid"))
-    .values(
-        {
-            name: bindparam(f"new_{name}")
-            for name in (
-                "stage",
-                "stage_at",
-                "traits",
-                "email",
-                "unsubscribed",
-                "company_id",
-                "channel_id",
-                "campaign_id",
-                "first_seen_at",
-                "last_seen_at",
-            )
-        }
-    )
-)
+_TOUCH_COLUMNS = ("channel_id", "campaign_id", "first_seen_at", "last_seen_at")
+_PROFILE_COLUMNS = ("stage", "stage_at", "traits", "email", "unsubscribed", "company_id")
+
+
+def _cache_update(columns: Sequence[str]) -> Any:
+    """An UPDATE of `columns` of one contact, for many rows (`cid`, `new_<column>`)."""
+    values: dict[str, Any] = {name: bindparam(f"new_{name}") for name in columns}
+    return update(contacts).where(contacts.c.id == bindparam("cid")).values(values)
+
+
+_CACHE = _cache_update(_TOUCH_COLUMNS + _PROFILE_COLUMNS)
+_TOUCH = _cache_update(_TOUCH_COLUMNS)
+"""Quiet contacts: their stage and profile cannot have changed, only their touches."""
 
 
 def _write(
@@ -382,14 +381,16 @@ def _write(
     ledger: list[dict[str, Any]],
     moves: list[dict[str, Any]],
     caches: list[dict[str, Any]],
+    touches: list[dict[str, Any]],
 ) -> None:
     if ledger:
         conn.execute(insert(score_ledger), ledger)
     if moves:
         conn.execute(insert(lifecycle_transitions), moves)
-    if caches:
-        rows = [
-            {f"new_{key}" if key != "cid" else key: value for key, value in row.items()}
-            for row in caches
-        ]
-        conn.execute(_CACHE, rows)
+    for statement, rows in ((_CACHE, caches), (_TOUCH, touches)):
+        if rows:
+            conn.execute(statement, [_bound(row) for row in rows])
+
+
+def _bound(row: dict[str, Any]) -> dict[str, Any]:
+    return {key if key == "cid" else f"new_{key}": value for key, value in row.items()}

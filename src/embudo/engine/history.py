@@ -5,23 +5,31 @@ caches on `contacts`, so a batch applied twice, late or out of order ends in
 the same state.
 
 Reading all of every touched contact's history on every batch is what would
-make ingestion slow, so a contact whose new events all came after everything
-known about it (the common case) is read *lean*: only the events that can
-change its stage or profile (`watched`), the events that carried a campaign
-(first touch) and the new ones; score entries only when a condition looks at
-a score, else just each rule's sum (for caps and fit corrections). A contact
-just created, just merged, or receiving a late event is read in *full*.
+make ingestion slow, so how much is read depends on what the new events can
+change. The new events themselves are never read back: the engine has them
+from the batch it stored. A contact whose new events all came after
+everything known about it (the common case) is read *lean*: only the events
+that can change its stage or profile (`watched`); score entries only when a
+condition looks at a score, else just each rule's sum (for caps and fit
+corrections). When none of its new events is watched (and no condition looks
+at scores) nothing it did can change its stage or profile, so no older
+event is read at all: it is *quiet*. A contact just created, just merged, or
+receiving a late event is read in *full*.
+
+The first touch is exact without reading old campaign events: the cached
+`campaign_id` is the contact's first campaign touch, so when it is set a lean
+contact keeps it, and when it is not the contact has no older campaign touch.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, or_, select
+from sqlalchemy import ColumnElement, Connection, Select, case, func, null, select, type_coerce
 
 from embudo.domain.conditions import Occurrence
 from embudo.domain.facts import ContactFacts
@@ -61,6 +69,8 @@ class ContactHistory:
     channel_id: int | None
     campaign_id: int | None
     full: bool = False
+    quiet: bool = False
+    """Only the new events were read: nothing new can change its stage or profile."""
     recorded: list[Recorded] = field(default_factory=list)
     entries: list[Points] = field(default_factory=list)
     sums: dict[tuple[ScoreKind, str], float] = field(default_factory=dict)
@@ -80,35 +90,55 @@ class Reading:
     """What to read back for a batch: which contacts, which of their events."""
 
     ids: Collection[int]
-    fresh_ids: Collection[int]
-    oldest_fresh: Mapping[int, datetime]
-    """When each contact's oldest new event happened."""
+    fresh: Mapping[int, Sequence[Recorded]]
+    """Each contact's new events, oldest first, as stored by this batch."""
     whole: Collection[int]
     """Contacts to read in full whatever else (created or merged in this batch)."""
     watched: Collection[str]
+    described: Collection[str]
+    """Events whose properties are read back when read lean (the rest count by name and time)."""
     with_entries: bool
     """Whether conditions look at scores, so every entry must be read."""
 
 
 def load(conn: Connection, reading: Reading) -> dict[int, ContactHistory]:
-    """The history of each contact, read lean or in full, its row locked where possible."""
+    """The history of each contact, read in full, lean or quiet, its row locked where possible."""
     histories = _contacts(conn, reading.ids)
     for history in histories.values():
-        oldest = reading.oldest_fresh.get(history.id, history.last_seen_at)
-        late = oldest < history.last_seen_at
-        history.full = history.id in reading.whole or late
+        _choose_depth(history, reading)
     full = [h.id for h in histories.values() if h.full]
-    lean = [h.id for h in histories.values() if not h.full]
-    for contact_id, recorded in _events(conn, full, lean, reading).items():
-        histories[contact_id].recorded = recorded
+    lean = [h.id for h in histories.values() if not (h.full or h.quiet)]
+    read = _events(conn, full, lean, reading)
+    for history in histories.values():
+        history.recorded = _with_fresh(read.get(history.id, []), reading.fresh.get(history.id, ()))
     wanted = full + lean if reading.with_entries else full
     for contact_id, entries in _entries(conn, wanted).items():
         histories[contact_id].entries = entries
     for (contact_id, kind, rule), points in _sums(conn, reading.ids).items():
         histories[contact_id].sums[(kind, rule)] = points
-    for contact_id, since in _backward_moves(conn, reading.ids).items():
+    for contact_id, since in _backward_moves(conn, full + lean).items():
         histories[contact_id].since = since
     return histories
+
+
+def _choose_depth(history: ContactHistory, reading: Reading) -> None:
+    """Full when created, merged or late; else quiet when no new event is watched."""
+    fresh = reading.fresh.get(history.id, ())
+    late = bool(fresh) and fresh[0].occurrence.at < history.last_seen_at
+    history.full = history.id in reading.whole or late
+    history.quiet = not (
+        history.full
+        or reading.with_entries
+        or any(item.occurrence.name in reading.watched for item in fresh)
+    )
+
+
+def _with_fresh(read: list[Recorded], fresh: Sequence[Recorded]) -> list[Recorded]:
+    """The events read back plus the new ones not among them, in time order."""
+    known = {item.id for item in read}
+    merged = read + [item for item in fresh if item.id not in known]
+    merged.sort(key=lambda item: (item.occurrence.at, item.id))
+    return merged
 
 
 def _contacts(conn: Connection, ids: Collection[int]) -> dict[int, ContactHistory]:
@@ -143,36 +173,43 @@ def _contacts(conn: Connection, ids: Collection[int]) -> dict[int, ContactHistor
 def _events(
     conn: Connection, full: list[int], lean: list[int], reading: Reading
 ) -> dict[int, list[Recorded]]:
-    worth_reading = or_(
-        events.c.name.in_(reading.watched),
-        events.c.campaign_id.is_not(None),
-        among(conn, events.c.id, reading.fresh_ids),
-    )
-    rows = conn.execute(
-        select(
-            events.c.id,
-            events.c.contact_id,
-            events.c.name,
-            events.c.occurred_at,
-            events.c.properties,
-            events.c.channel_id,
-            events.c.campaign_id,
+    """Every event of the contacts read in full; the watched ones of those read lean.
+
+    Unordered: `_with_fresh` puts each contact's events in time order.
+    """
+    recorded: dict[int, list[Recorded]] = defaultdict(list)
+    queries = []
+    if full:
+        queries.append(
+            _event_rows(events.c.properties).where(among(conn, events.c.contact_id, full))
         )
-        .where(
-            or_(
-                among(conn, events.c.contact_id, full),
-                among(conn, events.c.contact_id, lean) & worth_reading,
+    if lean:
+        described = events.c.name.in_(reading.described)
+        properties = case((described, events.c.properties), else_=null())
+        queries.append(
+            _event_rows(type_coerce(properties, events.c.properties.type)).where(
+                among(conn, events.c.contact_id, lean), events.c.name.in_(reading.watched)
             )
         )
-        .order_by(events.c.occurred_at, events.c.id)
-    )
-    recorded: dict[int, list[Recorded]] = defaultdict(list)
-    for row in rows:
-        occurrence = Occurrence(row.name, row.occurred_at, row.properties)
-        recorded[row.contact_id].append(
-            Recorded(row.id, occurrence, row.channel_id, row.campaign_id)
-        )
+    for query in queries:
+        for row in conn.execute(query):
+            occurrence = Occurrence(row.name, row.occurred_at, row.properties or {})
+            recorded[row.contact_id].append(
+                Recorded(row.id, occurrence, row.channel_id, row.campaign_id)
+            )
     return recorded
+
+
+def _event_rows(properties: ColumnElement[Any]) -> Select[Any]:
+    return select(
+        events.c.id,
+        events.c.contact_id,
+        events.c.name,
+        events.c.occurred_at,
+        properties.label("properties"),
+        events.c.channel_id,
+        events.c.campaign_id,
+    )
 
 
 def _entries(conn: Connection, ids: Collection[int]) -> dict[int, list[Points]]:

@@ -82,11 +82,18 @@ class Stitcher:
         return {self._root(into) for absorbed, into in self.parent.items() if absorbed > 0}
 
     def _load(self, keys: Iterable[Key]) -> None:
+        """The contacts the batch's keys already lead to.
+
+        The kinds are named too: the unique index is (workspace, kind, value),
+        and without the kind a lookup by value scans every identity of the
+        workspace, a cost that grows with each contact ever seen.
+        """
         wanted = set(keys)
         values = {value for _, value in wanted}
         rows = self.conn.execute(
             select(identities.c.kind, identities.c.value, identities.c.contact_id).where(
                 identities.c.workspace_id == self.workspace_id,
+                identities.c.kind.in_(sorted({kind for kind, _ in wanted})),
                 among(self.conn, identities.c.value, values),
             )
         )

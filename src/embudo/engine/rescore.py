@@ -1,10 +1,12 @@
 """Set-based rescoring: bring every contact's cached score to what the ledger says now.
 
 Engagement points decay with time, so a score cached at ingestion grows stale.
-One UPDATE per score kind recomputes the caches from the ledger in the
-database — no row is read into Python:
+One UPDATE recomputes both kinds' caches from the ledger in the database —
+no row is read into Python — and a second adds them up, so each sum is
+computed once per contact rather than again for the total:
     engagement = sum(points * 0.5 ** (age_days / half_life_days))   (entries up to now)
     fit        = sum(points)
+    score      = engagement + fit
 """
 
 from __future__ import annotations
@@ -42,13 +44,10 @@ def refresh(conn: Connection, which: ColumnElement[bool], now: datetime) -> int:
     result = conn.execute(
         update(contacts)
         .where(which)
-        .values(
-            engagement_score=engagement,
-            fit_score=fit,
-            score=engagement + fit,
-            scored_at=moment,
-        )
+        .values(engagement_score=engagement, fit_score=fit, scored_at=moment)
     )
+    total = contacts.c.engagement_score + contacts.c.fit_score
+    conn.execute(update(contacts).where(which).values(score=total))
     return int(result.rowcount)
 
 

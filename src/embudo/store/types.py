@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, DateTime, Dialect, Integer, Numeric
@@ -15,23 +17,50 @@ Document = JSON().with_variant(JSONB(), "postgresql")
 
 
 class UtcDateTime(TypeDecorator[datetime]):
-    """A time-zone-aware UTC timestamp; naive datetimes are refused, not guessed."""
+    """A time-zone-aware UTC timestamp; naive datetimes are refused, not guessed.
+
+    On SQLite, which stores datetimes as text, a value is written in one step
+    (`_sqlite_text`) in the very format SQLAlchemy's own SQLite DATETIME
+    writes, instead of being converted to naive UTC here and formatted field
+    by field there: ingestion binds several timestamps per event.
+    """
 
     impl = DateTime(timezone=True)
     cache_ok = True
 
+    def bind_processor(self, dialect: Dialect) -> Callable[[Any], Any] | None:
+        if dialect.name == "sqlite":
+            return _sqlite_text
+        return super().bind_processor(dialect)
+
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
-        if value.tzinfo is None:
-            raise ValueError(f"naive datetime {value!r}: embudo stores UTC timestamps with a zone")
-        utc = value.astimezone(UTC)
+        utc = _utc(value)
         return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _utc(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise ValueError(f"naive datetime {value!r}: embudo stores UTC timestamps with a zone")
+    return value if value.tzinfo is UTC else value.astimezone(UTC)
+
+
+def _sqlite_text(value: datetime | None) -> str | None:
+    """`2024-03-01 09:00:00.000000`: naive UTC with microseconds, as SQLAlchemy stores it."""
+    return None if value is None else _utc_text(value)
+
+
+@lru_cache(maxsize=4096)
+def _utc_text(value: datetime) -> str:
+    """Cached: a batch binds the same moments again and again (its `now`, each event's time
+    in its event, score entries and contact). Equal moments in other zones share the text."""
+    return _utc(value).isoformat(" ", "microseconds")[: -len("+00:00")]
 
 
 class Money(TypeDecorator[Decimal]):
