@@ -3,17 +3,9 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
+from page_support import chart_option
 from playwright.sync_api import Page, expect
-
-OPTION_OF = "selector => echarts.getInstanceByDom(document.querySelector(selector)).getOption()"
-
-
-def chart_option(page: Page, selector: str) -> Any:
-    """The option ECharts holds for the chart in `selector` (after it drew it)."""
-    page.wait_for_selector(f"{selector}[data-drawn='true']")
-    return page.evaluate(OPTION_OF, selector)
 
 
 def test_overview_draws_the_funnel_with_the_stages_counts(page: Page, site: str) -> None:
@@ -50,5 +42,5 @@ def test_spanish_switch_translates_texts_and_numbers(page: Page, site: str) -> N
     spanish = page.locator("#funnel-table tbody tr").first.locator("td").first.inner_text()
     assert "," in english and "." in spanish
     assert english.replace(",", "") == spanish.replace(".", "")
-    page.goto(f"{site}/pipeline")
+    page.goto(f"{site}/flows")
     expect(page.locator("html")).to_have_attribute("lang", "es")

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
+from page_support import embedded_charts
 from sqlalchemy import Engine
 from web_support import WORKSPACE, demo_workspace
 
@@ -25,19 +24,13 @@ def client(store: Engine) -> Iterator[TestClient]:
         yield opened
 
 
-def charts(html: str) -> list[dict[str, object]]:
-    """The ECharts options a page embeds (`data-chart='…'`)."""
-    found = re.findall(r"data-chart='([^']*)'", html)
-    return [json.loads(text.replace("&#34;", '"').replace("&#39;", "'")) for text in found]
-
-
 def test_overview_shows_the_funnel_and_the_health_metrics(client: TestClient) -> None:
     response = client.get("/", params={"period": "all"})
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
     html = response.text
     assert '<html lang="en">' in html and "Pipeline health" in html
-    funnel = charts(html)[0]["series"]
+    funnel = embedded_charts(html)[0]["series"]
     assert isinstance(funnel, list) and funnel[0]["type"] == "funnel"
     assert funnel[0]["data"][0]["value"] > 0
     for label in (
@@ -64,10 +57,10 @@ def test_htmx_gets_only_the_overview_body(client: TestClient) -> None:
     assert "<html" not in response.text and 'id="health-title"' in response.text
 
 
-def test_a_period_nobody_knows_falls_back_to_this_month(client: TestClient) -> None:
+def test_a_period_nobody_knows_falls_back_to_this_quarter(client: TestClient) -> None:
     response = client.get("/", params={"period": "decade"})
     assert response.status_code == 200
-    assert '<option value="month" selected>' in response.text
+    assert '<option value="quarter" selected>' in response.text
 
 
 def test_an_unknown_workspace_is_a_page_in_the_readers_language(client: TestClient) -> None:

@@ -13,7 +13,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_datetime, format_skeleton
 from babel.numbers import format_currency, format_decimal, format_percent
 
 Number = int | float | Decimal
@@ -54,6 +54,11 @@ class Formats:
         if isinstance(value, datetime):
             value = value.astimezone(self.zone).date()
         return format_date(value, format="medium", locale=self.locale)
+
+    def month(self, text: str) -> str:
+        """A report's month label (`2026-03`) as the language writes it: `Mar 2026`, `mar 2026`."""
+        first = date.fromisoformat(f"{text}-01")
+        return format_skeleton("yMMM", first, locale=self.locale)
 
     def moment(self, value: datetime | None) -> str:
         """A moment to the minute, in the workspace's zone."""

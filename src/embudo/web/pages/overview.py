@@ -3,6 +3,8 @@
 The period (this month, last 30 days, this quarter, all) is chosen with a
 form that htmx submits on change, swapping only `_overview_body.html`; the
 same URL without htmx renders the whole page, so links and reloads work.
+It opens on this quarter: long enough for B2B and admissions cycles to show
+closes (a month often holds none), short enough to be about now.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ SLA_REPORT = "sla"
 def overview(view: ViewDep, period: str | None = None) -> HTMLResponse:
     """The whole page, or its body for htmx."""
     shown = open_shown(view)
-    chosen = parse_period(period)
+    chosen = parse_period(period, default=Period.QUARTER)
     context = {
         "section": "overview",
         "shown": shown,
