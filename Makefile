@@ -53,7 +53,7 @@ $(LOCALES)/%/LC_MESSAGES/messages.mo: $(LOCALES)/%/LC_MESSAGES/messages.po | $(S
 locales: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output \
 		--project embudo --copyright-holder "embudo contributors" -o $(LOCALES)/messages.pot src/embudo/web
-	$(BIN)/pybabel update -i $(LOCALES)/messages.pot -d $(LOCALES) -D messages --no-fuzzy-matching
+	$(BIN)/pybabel update -i $(LOCALES)/messages.pot -d $(LOCALES) -D messages --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/pybabel compile -d $(LOCALES) -D messages
 
 # Fetch the pinned JS libraries from the npm registry again (never needed to test or run).

@@ -46,7 +46,7 @@ def flow_row(start: str | None, end: str, direction: str, count: int) -> dict[st
     return {"from_stage": start, "to_stage": end, "direction": direction, "count": count}
 
 
-def test_sankey_splits_each_stage_so_recycling_makes_no_cycle() -> None:
+def test_sankey_splits_each_stage_so_recycling_makes_no_cycle_and_leaves_entries_out() -> None:
     spec = parse_spec(template_text("b2b-saas"), "b2b-saas.yaml").spec
     rows = [
         flow_row(None, "lead", "enter", 9),
@@ -56,13 +56,7 @@ def test_sankey_splits_each_stage_so_recycling_makes_no_cycle() -> None:
     ]
     series = sankey(rows, spec, "en")["series"][0]
     nodes = [node["name"] for node in series["data"]]
-    assert nodes == [
-        "(entry)",
-        "Lead",
-        "MQL",
-        "Nurture",
-        *(n + TARGET for n in ("Lead", "MQL", "Nurture")),
-    ]
+    assert nodes == ["Lead", "MQL", "Nurture", "MQL" + TARGET, "Nurture" + TARGET]
     assert all(link["target"].endswith(TARGET) for link in series["links"])
     backward = [link for link in series["links"] if "lineStyle" in link]
     assert [(link["source"], link["value"]) for link in backward] == [("MQL", 2)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from page_support import chart_option
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 
 def test_overview_draws_the_funnel_with_the_stages_counts(page: Page, site: str) -> None:
@@ -44,3 +44,15 @@ def test_spanish_switch_translates_texts_and_numbers(page: Page, site: str) -> N
     assert english.replace(",", "") == spanish.replace(".", "")
     page.goto(f"{site}/flows")
     expect(page.locator("html")).to_have_attribute("lang", "es")
+
+
+def test_overview_fits_a_phone_without_sideways_scrolling(browser: Browser, site: str) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="es-ES")
+    try:
+        phone = context.new_page()
+        phone.goto(f"{site}/?period=all")
+        expect(phone.get_by_role("heading", name="Resumen", level=1)).to_be_visible()
+        chart_option(phone, "#funnel-chart")
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    finally:
+        context.close()

@@ -17,7 +17,11 @@ TARGET = "\u200b"
 
 
 def sankey(rows: list[Row], spec: FunnelSpec, language: str) -> charts.Option:
-    """Nodes in the definition's stage order, one link per (from, to) pair, backward in red."""
+    """Nodes in the definition's stage order, one link per (from, to) pair, backward in red.
+
+    Entries into the funnel (no stage before) are left to the table: every
+    contact has one, and drawn they dwarf the moves people act on.
+    """
     links = [
         charts.Link(
             stage_name(language, spec, row["from_stage"]),
@@ -26,6 +30,7 @@ def sankey(rows: list[Row], spec: FunnelSpec, language: str) -> charts.Option:
             row["direction"] == "backward",
         )
         for row in rows
+        if row["direction"] != "enter"
     ]
     sources = list(dict.fromkeys(link.source for link in links))
     targets = list(dict.fromkeys(link.target for link in links))

@@ -64,12 +64,16 @@ def funnel_steps(view: View, shown: Shown, period: Period) -> dict[str, Any]:
     keys = {stage.key for stage in spec.lifecycle.funnel}
     rows = [row for row in result.rows if row["stage"] in keys]
     named = [{**row, "name": stage_name(view.language, spec, row["stage"])} for row in rows]
-    steps = [
-        charts.Bar(row["name"], row["reached"], shown.formats.number(row["reached"]))
-        for row in named
-    ]
+    steps = [charts.Bar(row["name"], row["reached"], _step_text(row, shown)) for row in named]
     empty = not any(row["reached"] for row in rows)
     return {"rows": named, "chart": charts.funnel(steps), "empty": empty}
+
+
+def _step_text(row: dict[str, Any], shown: Shown) -> str:
+    """`495 · 16.5%`: reached, and the conversion from the stage before (none for the first)."""
+    reached = shown.formats.number(row["reached"])
+    rate = row["conversion"]
+    return reached if rate is None else f"{reached} · {shown.formats.percent(rate)}"
 
 
 def _cards(view: View, shown: Shown, period: Period) -> Any:
