@@ -47,7 +47,7 @@ $(CHROMIUM):
 
 # Compiled catalogues are committed too; a changed .po is compiled again before tests.
 $(LOCALES)/%/LC_MESSAGES/messages.mo: $(LOCALES)/%/LC_MESSAGES/messages.po | $(STAMP)
-	$(BIN)/pybabel compile --use-fuzzy -d $(LOCALES) -l $* -D messages
+	$(BIN)/pybabel compile -d $(LOCALES) -l $* -D messages
 
 # After changing a user-facing string: extract, merge into es and it, translate, compile.
 locales: $(STAMP)
