@@ -82,3 +82,14 @@ def conversions(reached: list[int]) -> list[float | None]:
 def weighted_value(value: Decimal, probability: float) -> Decimal:
     """An open stage's value times its probability of closing won, to the cent (half-even)."""
     return (value * Decimal(str(probability))).quantize(CENTS)
+
+
+def relative_change(current: float | Decimal, previous: float | Decimal) -> float | None:
+    """(current - previous) ÷ |previous|: +0.2 is 20% up; None from zero (no base to compare).
+
+    Decimals through `str`, so a float like 0.1 counts as written, not as its binary value.
+    """
+    if not previous:
+        return None
+    base = Decimal(str(previous))
+    return float((Decimal(str(current)) - base) / abs(base))

@@ -16,6 +16,8 @@ from babel import Locale
 from babel.dates import format_date, format_datetime, format_skeleton
 from babel.numbers import format_currency, format_decimal, format_percent
 
+from embudo.domain.metrics import relative_change
+
 Number = int | float | Decimal
 DASH = "—"
 """What an empty value shows: a rate with no denominator, an average of nothing."""
@@ -68,9 +70,9 @@ class Formats:
 
     def change(self, current: Number | None, previous: Number | None) -> str:
         """The relative change from `previous` to `current`, signed (`+12.5%`); a dash from zero."""
-        if current is None or previous is None or previous == 0:
+        ratio = None if current is None or previous is None else relative_change(current, previous)
+        if ratio is None:
             return DASH
-        ratio = (Decimal(str(current)) - Decimal(str(previous))) / abs(Decimal(str(previous)))
         pattern = _percent_pattern(self.locale)
         return format_percent(ratio, format=f"+{pattern};-{pattern}", locale=self.locale)
 

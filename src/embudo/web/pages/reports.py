@@ -8,9 +8,10 @@ the same parameters gives the same table as a file.
 
 from __future__ import annotations
 
+from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Query, Response
 from fastapi.responses import HTMLResponse
 
 from embudo.analytics.report import Report, ReportResult
@@ -80,17 +81,17 @@ def download_url(name: str, form: ReportForm, kind: str) -> str:
 def report_download(
     view: ViewDep,
     name: str,
-    format: str = "csv",
+    kind: Annotated[str, Query(alias="format")] = "csv",
     period: str | None = None,
     by: str | None = None,
     mode: str | None = None,
     compare: str | None = None,
 ) -> Response:
     """The report's table as CSV or XLSX, with the page's parameters."""
-    kind = download_format(format)
+    wanted = download_format(kind)
     shown = open_shown(view)
     form = read_form(_find(name), period, by, mode, compare)
-    return download(_run(view, shown, name, form), kind)
+    return download(_run(view, shown, name, form), wanted)
 
 
 def _find(name: str) -> Report:
