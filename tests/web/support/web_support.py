@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from api_support import live_server
@@ -34,6 +35,21 @@ def demo_workspace(
     plan = DemoPlan(contacts, seed=5, start=start.replace(year=start.year - 1), months=12)
     run_demo(engine, WORKSPACE, loaded.spec, plan, now=moment)
     return moment
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """A dashboard served on a store of its own: its URL, and the engine to check what changed."""
+
+    url: str
+    engine: Engine
+
+
+def add_workspace(engine: Engine, name: str, template: str) -> None:
+    """Another workspace in the same store, on `template`, with nothing in it yet."""
+    loaded = parse_spec(template_text(template), f"{template}.yaml")
+    with engine.begin() as conn:
+        apply_spec(conn, name, loaded.document, loaded.source, now=datetime.now(UTC))
 
 
 @contextmanager
