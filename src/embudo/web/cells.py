@@ -2,7 +2,8 @@
 
 Generic on purpose: the reports page shows every registered report, also ones
 added later, so a column is recognised by its name (`*_rate`, `conversion`,
-`value`, ...) rather than by which report it came from.
+`value`, ...) rather than by which report it came from. Channels show their
+label from the funnel definition, months as the language writes them.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from embudo.domain.spec import FunnelSpec
+from embudo.web.conversions import channel_label
 from embudo.web.formats import DASH, Formats
 from embudo.web.vocabulary import stage_name
 
@@ -25,17 +27,25 @@ Cell = Callable[[str, Any], tuple[str, bool]]
 
 
 def is_rate(column: str) -> bool:
-    return column in RATES or column.endswith(("_rate", "_ratio", "_compliance"))
+    """`conversion`, `win_rate`, `win_rate_value`, `close_ratio`, `first_touch_compliance`..."""
+    words = column.split("_")
+    return column in RATES or bool({"rate", "ratio", "compliance"} & set(words))
 
 
 def cell_formatter(language: str, spec: FunnelSpec, formats: Formats) -> Cell:
     """The cell formatter of one page: the reader's language, the workspace's currency."""
+
+    channels = channel_label(spec)
 
     def cell(column: str, value: Any) -> tuple[str, bool]:
         if value is None:
             return DASH, False
         if column in STAGES and isinstance(value, str):
             return stage_name(language, spec, value), False
+        if column == "channel":
+            return channels(str(value)), False
+        if column == "month" and isinstance(value, str):
+            return formats.month(value), False
         return _value(column, value, formats, spec.currency)
 
     return cell

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from embudo.analytics.report import ReportResult
 from embudo.domain.spec import FunnelSpec
 from embudo.web import charts
-from embudo.web.conversions import conversion_series, pivot
+from embudo.web.conversions import channel_label, conversion_series, pivot
 from embudo.web.flow_chart import sankey
 from embudo.web.formats import Formats
 from embudo.web.vocabulary import column_name, stage_name
@@ -39,7 +39,8 @@ def _funnel(result: ReportResult, context: ChartContext) -> charts.Option | None
         rows = [row for row in result.rows if row["stage"] in _funnel_keys(context.spec)]
         steps = [_step(row["stage"], row["reached"], context) for row in rows]
         return charts.funnel(steps) if steps else None
-    table = pivot(result.rows, by.column, context.spec, context.language)
+    label = context.formats.month if by.column == "month" else channel_label(context.spec)
+    table = pivot(result.rows, by.column, context.spec, context.language, label)
     return charts.bars(table.groups, conversion_series(table), percent=True)
 
 
@@ -84,12 +85,21 @@ def _health(result: ReportResult, context: ChartContext) -> charts.Option | None
     if (by is None) == (compare is None) or not result.rows:
         return None
     key = "period" if by is None else by.column
-    groups = [str(row[key]) for row in result.rows]
+    groups = [_group(context, key, row[key]) for row in result.rows]
     series = [
         charts.Series(column_name(context.language, column), [row[column] for row in result.rows])
         for column in ("open_deals", "won_deals", "lost_deals")
     ]
     return charts.bars(groups, series)
+
+
+def _group(context: ChartContext, key: str, value: object) -> str:
+    """A category as the table shows it: a channel's label, a month in the reader's language."""
+    if key == "channel":
+        return channel_label(context.spec)(str(value))
+    if key == "month":
+        return context.formats.month(str(value))
+    return str(value)
 
 
 CHARTS: dict[str, Chart] = {
