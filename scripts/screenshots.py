@@ -37,7 +37,7 @@ WORKSPACE = "demo"
 LAPTOP: ViewportSize = {"width": 1280, "height": 860}
 PHONE: ViewportSize = {"width": 390, "height": 844}
 SHOTS = (
-    ("overview.png", "/?period=all&lang=en", LAPTOP),
+    ("overview.png", "/?period=quarter&lang=en", LAPTOP),
     ("flows-es.png", "/flows?period=all&lang=es", LAPTOP),
     ("report-it.png", "/reports/health?by=channel&period=all&lang=it", LAPTOP),
     ("overview-phone.png", "/?period=all&lang=es", PHONE),
