@@ -5,8 +5,17 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ARGS ?=
+CHROMIUM := /usr/bin/chromium
+WEB := src/embudo/web
+LOCALES := $(WEB)/locales
+LANGUAGES := es it
+CATALOGUES := $(foreach lang,$(LANGUAGES),$(LOCALES)/$(lang)/LC_MESSAGES/messages.mo)
+VENDOR := $(WEB)/static/vendor
+HTMX_VERSION := 2.0.11
+ECHARTS_VERSION := 5.6.0
+PORT ?= 8000
 
-.PHONY: demo test lint typecheck layers pytest bench clean
+.PHONY: demo test lint typecheck layers pytest bench clean locales vendor screenshots
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,8 +23,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-demo: $(STAMP)
-	$(BIN)/embudo demo --db sqlite:///demo.db $(ARGS)
+demo: $(STAMP) $(CATALOGUES)
+	$(BIN)/embudo demo --db sqlite:///demo.db --port $(PORT) $(ARGS)
 
 test: lint typecheck layers pytest
 
@@ -29,8 +38,36 @@ typecheck: $(STAMP)
 layers: $(STAMP)
 	$(BIN)/lint-imports
 
-pytest: $(STAMP)
+pytest: $(STAMP) $(CHROMIUM) $(CATALOGUES)
 	$(BIN)/pytest
+
+# The browser tests drive Debian's Chromium through Playwright (no browser download).
+$(CHROMIUM):
+	apt-get update && apt-get install -y chromium
+
+# Compiled catalogues are committed too; a changed .po is compiled again before tests.
+$(LOCALES)/%/LC_MESSAGES/messages.mo: $(LOCALES)/%/LC_MESSAGES/messages.po | $(STAMP)
+	$(BIN)/pybabel compile -d $(LOCALES) -l $* -D messages
+
+# After changing a user-facing string: extract, merge into es and it, translate, compile.
+locales: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output \
+		--project embudo --copyright-holder "embudo contributors" -o $(LOCALES)/messages.pot src/embudo/web
+	$(BIN)/pybabel update -i $(LOCALES)/messages.pot -d $(LOCALES) -D messages --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel compile -d $(LOCALES) -D messages
+
+# Fetch the pinned JS libraries from the npm registry again (never needed to test or run).
+vendor:
+	tmp=$$(mktemp -d) && cd $$tmp && \
+	npm pack --silent htmx.org@$(HTMX_VERSION) echarts@$(ECHARTS_VERSION) && \
+	tar xzf htmx.org-$(HTMX_VERSION).tgz && cp package/dist/htmx.min.js $(CURDIR)/$(VENDOR)/ && \
+	cp package/LICENSE $(CURDIR)/$(VENDOR)/htmx.LICENSE && rm -rf package && \
+	tar xzf echarts-$(ECHARTS_VERSION).tgz && cp package/dist/echarts.min.js $(CURDIR)/$(VENDOR)/ && \
+	cp package/LICENSE $(CURDIR)/$(VENDOR)/echarts.LICENSE && cp package/NOTICE $(CURDIR)/$(VENDOR)/echarts.NOTICE && \
+	rm -rf $$tmp
+
+screenshots: $(STAMP) $(CHROMIUM) $(CATALOGUES)
+	$(BIN)/python scripts/screenshots.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/ingest.py

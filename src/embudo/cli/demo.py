@@ -16,6 +16,7 @@ from embudo.analytics.deals import StageTotal, deals_by_stage
 from embudo.analytics.summary import contacts_by_channel, contacts_by_stage
 from embudo.cli.app import app
 from embudo.cli.options import DbOption, WorkspaceOption, settings
+from embudo.cli.serve import run_server
 from embudo.cli.store import clock, migrate, opened
 from embudo.demo.run import DemoPlan, DemoSummary, run_demo
 from embudo.domain.errors import InvalidInput
@@ -35,8 +36,10 @@ def demo(
     contacts: Annotated[int, typer.Option(help="Visitors to simulate (at least 1)")] = 5000,
     seed: Annotated[int, typer.Option(help="Same seed, same year")] = 1,
     no_serve: Annotated[
-        bool, typer.Option("--no-serve", help="Print the summary and stop (no web server yet)")
+        bool, typer.Option("--no-serve", help="Print the summary and stop (no dashboard)")
     ] = False,
+    host: Annotated[str, typer.Option(help="Where to serve the dashboard")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="The dashboard's port")] = 8000,
     db: DbOption = None,
     workspace: WorkspaceOption = None,
 ) -> None:
@@ -45,7 +48,8 @@ def demo(
     Everything goes through the engine as Segment messages and sales commands
     (answers to MQLs, calls, deals opened, moved, won and lost), deterministic
     per seed; then contacts per lifecycle stage and per channel, and deals per
-    pipeline stage with their value, are printed.
+    pipeline stage with their value, are printed; then the dashboard is served
+    on the demo workspace (unless --no-serve).
     """
     if contacts < 1:
         raise InvalidInput(f"--contacts {contacts}: simulate at least 1 contact")
@@ -67,6 +71,8 @@ def demo(
             deals = deals_by_stage(conn, workspace_id, loaded.spec)
     _print(loaded.spec, summary, stages, channels, seconds)
     _print_sales(summary, deals)
+    if not no_serve:
+        run_server(chosen, host, port)
 
 
 def _year_before(now: datetime) -> datetime:

@@ -1,8 +1,9 @@
-"""`embudo serve`: the HTTP API under uvicorn.
+"""`embudo serve`: the HTTP API and the web dashboard under uvicorn.
 
 Workers are separate processes, so uvicorn gets an import string and a factory
-(`embudo.api.app:from_environment`) rather than an app object; the database
-URL reaches them through `EMBUDO_DATABASE_URL`, the variable the factory's
+(`embudo.server:from_environment`) rather than an app object; the database
+URL and the workspace the dashboard opens on reach them through
+`EMBUDO_DATABASE_URL` and `EMBUDO_WORKSPACE`, the variables the factory's
 settings read. Processes keep no state: any number can serve one database.
 """
 
@@ -15,10 +16,11 @@ import typer
 import uvicorn
 
 from embudo.cli.app import app
-from embudo.cli.options import DbOption, settings
+from embudo.cli.options import DbOption, WorkspaceOption, settings
 from embudo.cli.store import opened
+from embudo.config import Settings
 
-FACTORY = "embudo.api.app:from_environment"
+FACTORY = "embudo.server:from_environment"
 
 
 @app.command()
@@ -27,11 +29,21 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
     workers: Annotated[int, typer.Option(min=1, help="Worker processes")] = 1,
     db: DbOption = None,
+    workspace: WorkspaceOption = None,
 ) -> None:
-    """Serve the Segment-compatible intake (/v1) and the REST API (/api/v1)."""
-    chosen = settings(db, None)
+    """Serve the dashboard (/), the Segment-compatible intake (/v1) and the REST API (/api/v1)."""
+    chosen = settings(db, workspace)
     with opened(chosen):
         pass
+    run_server(chosen, host, port, workers)
+
+
+def run_server(chosen: Settings, host: str, port: int, workers: int = 1) -> None:
+    """Say where everything is, then run uvicorn until interrupted."""
     os.environ["EMBUDO_DATABASE_URL"] = chosen.database_url
-    typer.echo(f"embudo API on http://{host}:{port} (docs at /docs), {workers} worker(s)")
+    os.environ["EMBUDO_WORKSPACE"] = chosen.workspace
+    typer.echo(
+        f"embudo dashboard on http://{host}:{port}/ (workspace {chosen.workspace}); "
+        f"API docs at http://{host}:{port}/docs; {workers} worker(s)"
+    )
     uvicorn.run(FACTORY, factory=True, host=host, port=port, workers=workers)

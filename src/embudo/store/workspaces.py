@@ -53,3 +53,8 @@ def latest_version(conn: Connection, workspace_id: int) -> Any:
         .order_by(spec_versions.c.version.desc())
         .limit(1)
     ).first()
+
+
+def workspace_names(conn: Connection) -> list[str]:
+    """Every workspace's name, alphabetically: what a workspace switch offers."""
+    return list(conn.scalars(select(workspaces.c.name).order_by(workspaces.c.name)))

@@ -1,0 +1,29 @@
+"""Putting the dashboard on an app: its pages, its static files, its state.
+
+`embudo.server` calls `install` on the API's app, so one process (and one
+port) serves the API and the dashboard; the web layer needs only the engine
+and the settings, never the API's modules.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine
+
+from embudo.web.pages import flows, overview, placeholders, reports
+from embudo.web.state import Clock, WebState, utc_now
+
+STATIC = Path(__file__).parent / "static"
+PAGES = (overview, flows, reports, placeholders)
+
+
+def install(app: FastAPI, engine: Engine, workspace: str, clock: Clock = utc_now) -> None:
+    """Serve the dashboard from `app` on `engine`, showing `workspace` unless one is chosen."""
+    store_url = engine.url.render_as_string(hide_password=False)
+    app.state.web = WebState(engine, store_url, workspace, clock)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for module in PAGES:
+        app.include_router(module.router)

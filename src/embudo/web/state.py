@@ -1,0 +1,76 @@
+"""What the pages share for the life of the app, and what each request brings (`View`).
+
+`WebState` is built once by `install` (the engine, the store's URL for the
+report backend, the workspace to show by default, the clock); `View` is one
+request's choices: language, workspace, the moment it is. Pages take a
+`ViewDep` and nothing global.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy import Engine
+
+from embudo.web import i18n
+
+WORKSPACE_COOKIE = "embudo_workspace"
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class WebState:
+    """The dashboard's settings, fixed when the app is built."""
+
+    engine: Engine
+    store_url: str
+    workspace: str
+    clock: Clock = utc_now
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """One request as the pages see it."""
+
+    request: Request
+    state: WebState
+    language: str
+    workspace: str
+    now: datetime
+
+    @property
+    def partial(self) -> bool:
+        """True when htmx asked for a fragment (it sends `HX-Request`), not a whole page."""
+        return self.request.headers.get("HX-Request") == "true"
+
+
+def web_state(request: Request) -> WebState:
+    state: WebState = request.app.state.web
+    return state
+
+
+def current_view(request: Request) -> View:
+    """The request's language (`?lang=`, cookie, browser) and workspace (`?workspace=`, cookie)."""
+    state = web_state(request)
+    language = i18n.choose_language(
+        request.query_params.get("lang"),
+        request.cookies.get(i18n.COOKIE),
+        request.headers.get("Accept-Language"),
+    )
+    workspace = (
+        request.query_params.get("workspace")
+        or request.cookies.get(WORKSPACE_COOKIE)
+        or state.workspace
+    )
+    return View(request, state, language, workspace, state.clock())
+
+
+ViewDep = Annotated[View, Depends(current_view)]

@@ -1,0 +1,58 @@
+"""The overview in a real browser: charts drawn with data, and the switch to Spanish."""
+
+from __future__ import annotations
+
+import re
+
+from page_support import chart_option
+from playwright.sync_api import Browser, Page, expect
+
+
+def test_overview_draws_the_funnel_with_the_stages_counts(page: Page, site: str) -> None:
+    page.goto(f"{site}/?period=all")
+    expect(page.get_by_role("heading", name="Overview", level=1)).to_be_visible()
+    option = chart_option(page, "#funnel-chart")
+    data = option["series"][0]["data"]
+    assert [item["name"].split(":")[0] for item in data[:3]] == ["Visitor", "Lead", "MQL"]
+    assert data[0]["value"] > data[2]["value"] > 0
+    box = page.locator("#funnel-chart svg").bounding_box()
+    assert box is not None and box["width"] > 200 and box["height"] > 200
+    expect(page.locator("#funnel-chart svg path").first).to_be_attached()
+
+
+def test_period_switch_swaps_the_body_with_htmx(page: Page, site: str) -> None:
+    page.goto(f"{site}/?period=all")
+    before = chart_option(page, "#funnel-chart")["series"][0]["data"][0]["value"]
+    page.get_by_label("Period").select_option("30d")
+    expect(page).to_have_url(re.compile(r"period=30d"))
+    page.wait_for_function(
+        "v => { const c = echarts.getInstanceByDom(document.querySelector('#funnel-chart'));"
+        " return c && c.getOption().series[0].data[0].value !== v; }",
+        arg=before,
+    )
+    expect(page.get_by_text("vs ", exact=False).first).to_be_visible()
+
+
+def test_spanish_switch_translates_texts_and_numbers(page: Page, site: str) -> None:
+    page.goto(f"{site}/?period=all")
+    english = page.locator("#funnel-table tbody tr").first.locator("td").first.inner_text()
+    page.get_by_role("link", name="Español").click()
+    expect(page.get_by_role("heading", name="Resumen", level=1)).to_be_visible()
+    expect(page.get_by_role("link", name="Flujos")).to_be_visible()
+    spanish = page.locator("#funnel-table tbody tr").first.locator("td").first.inner_text()
+    assert "," in english and "." in spanish
+    assert english.replace(",", "") == spanish.replace(".", "")
+    page.goto(f"{site}/flows")
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+
+
+def test_overview_fits_a_phone_without_sideways_scrolling(browser: Browser, site: str) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="es-ES")
+    try:
+        phone = context.new_page()
+        phone.goto(f"{site}/?period=all")
+        expect(phone.get_by_role("heading", name="Resumen", level=1)).to_be_visible()
+        chart_option(phone, "#funnel-chart")
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    finally:
+        context.close()
