@@ -1,0 +1,50 @@
+"""Sales' pages in a real browser: the board by drag and by keyboard, a lead accepted, errors.
+
+A sales desk (a rep, MQLs, open deals: `desk_support`) is added once to the
+session's demo store; each test works on its own deal or lead, so the order
+of the tests does not matter.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from desk_support import Desk, deal_moves, sales_desk
+from playwright.sync_api import Page, expect
+from sqlalchemy import Engine
+
+
+@pytest.fixture(scope="module")
+def desk(demo_engine: Engine) -> Desk:
+    return sales_desk(demo_engine, datetime.now(UTC))
+
+
+def test_a_card_dragged_to_another_stage_is_moved_in_the_store(
+    page: Page, site: str, desk: Desk, demo_engine: Engine
+) -> None:
+    deal = desk.deals[0]
+    page.goto(f"{site}/pipeline")
+    card = page.locator(f"#deal-{deal}")
+    expect(card).to_have_attribute("data-stage", "discovery")
+    card.locator(".card-title").drag_to(page.locator(".stage-column[data-stage='proposal']"))
+    moved = page.locator(f".stage-column[data-stage='proposal'] #deal-{deal}")
+    expect(moved).to_be_visible()
+    expect(page.get_by_role("status")).to_contain_text(f"Deal {deal} moved to Proposal sent.")
+    assert deal_moves(demo_engine, deal)[-1] == ("discovery", "proposal", "web", "web")
+
+
+def test_the_keyboard_moves_a_card_with_its_stage_field(
+    page: Page, site: str, desk: Desk, demo_engine: Engine
+) -> None:
+    deal = desk.deals[1]
+    page.goto(f"{site}/pipeline")
+    field = page.get_by_label("Move to").and_(page.locator(f"#move-{deal}"))
+    field.focus()
+    field.select_option("negotiation")
+    page.keyboard.press("Tab")
+    expect(page.locator(f"#deal-{deal} button")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator(f".stage-column[data-stage='negotiation'] #deal-{deal}")).to_be_visible()
+    expect(page.locator(f"#move-{deal}")).to_be_focused()
+    assert deal_moves(demo_engine, deal)[-1] == ("discovery", "negotiation", "web", "web")
