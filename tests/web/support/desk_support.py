@@ -41,7 +41,7 @@ class Desk:
 def sales_desk(
     engine: Engine, now: datetime, *, mqls: int = 2, deals: int = 3, days_ago: int = 1
 ) -> Desk:
-    """Add the rep, `mqls` MQLs and `deals` leads with an open deal each, `days_ago` before `now`."""
+    """Add the rep, `mqls` MQLs and `deals` leads with an open deal each, `days_ago` ago."""
     at = now - timedelta(days=days_ago)
     with engine.begin() as conn:
         add_user(conn, open_workspace(conn, WORKSPACE).id, REP, name="Rita", now=at)

@@ -15,7 +15,7 @@ from embudo.web.state import View, ViewDep
 from embudo.web.templating import render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
-UPCOMING = ("leads", "settings")
+UPCOMING = ("settings",)
 
 
 def _placeholder(view: View, key: str) -> HTMLResponse:
