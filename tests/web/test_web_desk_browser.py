@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from desk_support import Desk, deal_moves, sales_desk
+from desk_support import Desk, contact_moves, deal_moves, sales_desk
 from playwright.sync_api import Page, expect
 from sqlalchemy import Engine
 
@@ -48,3 +48,30 @@ def test_the_keyboard_moves_a_card_with_its_stage_field(
     expect(page.locator(f".stage-column[data-stage='negotiation'] #deal-{deal}")).to_be_visible()
     expect(page.locator(f"#move-{deal}")).to_be_focused()
     assert deal_moves(demo_engine, deal)[-1] == ("discovery", "negotiation", "web", "web")
+
+
+def test_a_lead_found_in_the_table_is_accepted_from_its_page(
+    page: Page, site: str, desk: Desk, demo_engine: Engine
+) -> None:
+    contact = desk.contacts[desk.mqls[0]]
+    page.goto(f"{site}/leads")
+    page.get_by_label("Search by name or email").fill("mql-0@desk")
+    page.get_by_role("link", name="Mql 0").click()
+    expect(page.get_by_role("heading", name="Mql 0", level=1)).to_be_visible()
+    page.get_by_role("button", name="Accept (to SAL)").click()
+    expect(page.get_by_role("status")).to_contain_text("Accepted")
+    expect(page.locator("#transitions tbody tr").first).to_contain_text("accepted by web")
+    assert contact_moves(demo_engine, contact)[-1] == ("mql", "sal", "accept")
+
+
+def test_a_reject_without_reason_is_answered_beside_the_field(
+    page: Page, site: str, desk: Desk, demo_engine: Engine
+) -> None:
+    contact = desk.contacts[desk.mqls[1]]
+    before = contact_moves(demo_engine, contact)
+    page.goto(f"{site}/leads/{contact}")
+    page.get_by_role("button", name="Reject (back to nurture)").click()
+    field = page.get_by_label("Rejection reason")
+    expect(field).to_have_attribute("aria-invalid", "true")
+    expect(field).to_have_accessible_description("Choose a reason.")
+    assert contact_moves(demo_engine, contact) == before
