@@ -75,3 +75,19 @@ def test_a_reject_without_reason_is_answered_beside_the_field(
     expect(field).to_have_attribute("aria-invalid", "true")
     expect(field).to_have_accessible_description("Choose a reason.")
     assert contact_moves(demo_engine, contact) == before
+
+
+def test_settings_shows_a_definition_problem_in_place(page: Page, site: str) -> None:
+    page.goto(f"{site}/settings")
+    editor = page.get_by_label("embudo.yaml")
+    text = editor.input_value().replace("- event: webinar_watched", "- event: webinar_wached")
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if "webinar_wached" in row)
+    editor.fill(text)
+    page.get_by_role("button", name="Validate").click()
+    problems = page.locator("#spec-problems")
+    expect(problems).to_contain_text("nothing was applied")
+    expect(problems).to_contain_text("qualification.mql.all[1].event")
+    page.get_by_role("link", name=f"line {line}").click()
+    expect(editor).to_be_focused()
+    chosen = editor.evaluate("e => e.value.slice(e.selectionStart, e.selectionEnd)")
+    assert "webinar_wached" in chosen

@@ -13,11 +13,19 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
-from embudo.web.pages import contact, contact_actions, leads, overview, pipeline, placeholders
+from embudo.web.pages import (
+    api_keys,
+    contact,
+    contact_actions,
+    leads,
+    overview,
+    pipeline,
+    settings,
+)
 from embudo.web.state import Clock, WebState, utc_now
 
 STATIC = Path(__file__).parent / "static"
-PAGES = (overview, pipeline, leads, contact, contact_actions, placeholders)
+PAGES = (overview, pipeline, leads, contact, contact_actions, settings, api_keys)
 
 
 def install(app: FastAPI, engine: Engine, workspace: str, clock: Clock = utc_now) -> None:
