@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import pytest
 from desk_support import REP, Desk, contact_moves, deal_moves, sales_desk
@@ -13,6 +14,8 @@ from web_support import WORKSPACE, demo_workspace
 
 from embudo.analytics.deals import DealFilter, list_deals
 from embudo.config import Settings
+from embudo.engine.ingest import ingest
+from embudo.engine.intake import read_payload
 from embudo.server import create_server
 from embudo.store.workspaces import open_workspace
 
@@ -112,3 +115,20 @@ def test_an_unknown_contact_or_action_is_a_404_page(desktop: Desktop) -> None:
     assert desktop.client.get("/leads/999999").status_code == 404
     contact = desktop.contact("mql-0@desk.example")
     assert desktop.client.post(f"/leads/{contact}/promote").status_code == 404
+
+
+def test_the_page_of_an_id_is_that_contacts_even_when_a_user_id_is_that_number(
+    desktop: Desktop,
+) -> None:
+    contact = desktop.contact("mql-0@desk.example")
+    clash = {
+        "type": "identify",
+        "messageId": "clash-1",
+        "userId": str(contact),
+        "traits": {"email": "clash@desk.example", "name": "Clash"},
+        "timestamp": "2026-01-01T00:00:00Z",
+    }
+    ingest(desktop.store, WORKSPACE, [read_payload("test", clash)], now=datetime.now(UTC))
+    assert "<h1>Mql 0</h1>" in desktop.client.get(f"/leads/{contact}").text
+    desktop.client.post(f"/leads/{contact}/accept", headers=HTMX)
+    assert contact_moves(desktop.store, contact)[-1] == ("mql", "sal", "accept")

@@ -18,6 +18,7 @@ from embudo.analytics.tasks import TaskFilter, list_tasks
 from embudo.analytics.timeline import timeline
 from embudo.domain.lifecycle import effective_rank
 from embudo.domain.spec import FunnelSpec
+from embudo.store.contacts import reference_to
 from embudo.store.users import list_users
 from embudo.store.workspaces import Workspace
 from embudo.web.names import contact_name
@@ -58,7 +59,8 @@ class Dossier:
 def read_dossier(view: View, workspace: Workspace, contact_id: int) -> Dossier:
     """The contact's file (a `NotFound` when the workspace has no such contact)."""
     with view.state.engine.connect() as conn:
-        explained = explain(conn, workspace.id, str(contact_id), view.now)
+        reference = reference_to(conn, workspace.id, contact_id)
+        explained = explain(conn, workspace.id, reference, view.now)
         contact = dict(explained.contact._mapping)
         found = contact["id"]
         people = list_users(conn, workspace.id)

@@ -24,6 +24,7 @@ from embudo.domain.spec import MoveKind
 from embudo.engine.deals import create_deal
 from embudo.engine.handoff import accept_lead, reject_lead
 from embudo.engine.moves import move_contact
+from embudo.store.contacts import reference_to
 from embudo.store.workspaces import Workspace
 from embudo.web.forms import Form, FormDep, FormRejected
 from embudo.web.navigation import N_
@@ -53,10 +54,10 @@ def act(view: ViewDep, form: FormDep, contact_id: int, action: str) -> Response:
     chosen = ACTIONS.get(action)
     if chosen is None:
         raise NotFound(f"no action '{action}' — one of: {', '.join(ACTIONS)}")
-    reference = str(contact_id)
     outcome = Outcome(form=action, values=form.fields)
     try:
         with writing(view) as (conn, workspace):
+            reference = reference_to(conn, workspace.id, contact_id)
             outcome.done = chosen(view, form, reference)(conn, workspace)
     except FormRejected as rejected:
         outcome.errors = {action: rejected.errors}
