@@ -34,11 +34,14 @@ def test_a_card_dragged_to_another_stage_is_moved_in_the_store(
     assert deal_moves(demo_engine, deal)[-1] == ("discovery", "proposal", "web", "web")
 
 
-def test_the_keyboard_moves_a_card_with_its_stage_field(
+def test_on_a_phone_the_keyboard_moves_a_card_with_its_stage_field(
     page: Page, site: str, desk: Desk, demo_engine: Engine
 ) -> None:
     deal = desk.deals[1]
+    page.set_viewport_size({"width": 390, "height": 800})
     page.goto(f"{site}/pipeline")
+    scrolls = "b => b.scrollWidth > b.clientWidth && getComputedStyle(b).overflowX === 'auto'"
+    assert page.locator(".board").evaluate(scrolls), "on a phone the board scrolls sideways"
     field = page.get_by_label("Move to").and_(page.locator(f"#move-{deal}"))
     field.focus()
     field.select_option("negotiation")

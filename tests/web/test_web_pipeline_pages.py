@@ -43,6 +43,12 @@ def test_board_has_a_column_per_stage_with_counts_and_cards(board: Board) -> Non
     assert 'aria-current="page">Pipeline' in html
 
 
+def test_counts_and_money_are_in_the_readers_language(board: Board) -> None:
+    html = board.client.get("/pipeline", params={"lang": "es"}).text
+    assert "3 oportunidades" in html and "3.751,50\xa0€" in html
+    assert ">Mover a</label>" in html and "20 días en la etapa" in html
+
+
 def test_deals_past_their_stages_rotting_days_are_marked(board: Board) -> None:
     html = board.client.get("/pipeline").text
     card = html.split(f'id="deal-{board.desk.deals[0]}"')[1].split("</li>")[0]
