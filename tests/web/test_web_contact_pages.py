@@ -115,6 +115,15 @@ def test_an_unknown_contact_or_action_is_a_404_page(desktop: Desktop) -> None:
     assert desktop.client.get("/leads/999999").status_code == 404
     contact = desktop.contact("mql-0@desk.example")
     assert desktop.client.post(f"/leads/{contact}/promote").status_code == 404
+    assert desktop.client.get(f"/leads/{10**30}").status_code == 422
+
+
+def test_an_oversized_form_is_refused_as_such(desktop: Desktop) -> None:
+    contact = desktop.contact("mql-1@desk.example")
+    form = {"reason": "x" * 300_000}
+    response = desktop.client.post(f"/leads/{contact}/disqualify", data=form)
+    assert response.status_code == 400 and "the form is over 256 KB" in response.text
+    assert contact_moves(desktop.store, contact)[-1][1] == "mql"
 
 
 def test_the_page_of_an_id_is_that_contacts_even_when_a_user_id_is_that_number(

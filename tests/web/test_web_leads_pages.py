@@ -69,3 +69,5 @@ def test_pages_follow_one_another_without_repeating_a_row(client: TestClient) ->
 def test_nonsense_in_the_query_falls_back_instead_of_failing(client: TestClient) -> None:
     response = client.get("/leads", params={"sort": "password", "stage": "x", "offset": -5})
     assert response.status_code == 200 and 'aria-sort="descending"' in response.text
+    far = client.get("/leads", params={"offset": 10**15})
+    assert far.status_code == 200 and "No contact matches." in far.text

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from typing import Annotated
 from urllib.parse import parse_qs
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
+
+from embudo.domain.errors import InvalidInput
 
 MAX_BODY = 256 * 1024
 """A funnel definition is the largest thing a page posts; a few kilobytes in practice."""
@@ -46,10 +48,15 @@ class FormRejected(Exception):
 async def posted_form(request: Request) -> Form:
     """The request's urlencoded body (an empty form for anything else)."""
     body = await request.body()
-    if len(body) > MAX_BODY or "urlencoded" not in request.headers.get("content-type", ""):
+    if len(body) > MAX_BODY:
+        raise InvalidInput(f"the form is over {MAX_BODY // 1024} KB: send less")
+    if "urlencoded" not in request.headers.get("content-type", ""):
         return Form({})
     parsed = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
     return Form({name: values[-1] for name, values in parsed.items()})
 
 
 FormDep = Annotated[Form, Depends(posted_form)]
+
+RowId = Annotated[int, Path(ge=1, le=2**62)]
+"""A row's id in a page's path: a number the store's 64-bit ids can hold (else 422, not a 500)."""

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from embudo.domain.access import Role
 from embudo.engine.api_keys import MAX_NAME, create_key, revoke_key
-from embudo.web.forms import FormDep, FormRejected
+from embudo.web.forms import FormDep, FormRejected, RowId
 from embudo.web.navigation import N_
 from embudo.web.page_route import PageRoute
 from embudo.web.pages.settings import Outcome, settings_response
@@ -39,7 +39,7 @@ def create(view: ViewDep, form: FormDep) -> Response:
 
 
 @router.post("/settings/keys/{key_id}/revoke", response_class=HTMLResponse)
-def revoke(view: ViewDep, key_id: int) -> Response:
+def revoke(view: ViewDep, key_id: RowId) -> Response:
     """Revoke a key: requests presenting it get 401 from now on."""
     with writing(view) as (conn, workspace):
         revoke_key(conn, workspace.id, key_id, now=view.now)

@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse
 
 from embudo.domain.handoff import rejection_reasons
 from embudo.web.dossier import MOVES, read_dossier
+from embudo.web.forms import RowId
 from embudo.web.page_route import PageRoute
 from embudo.web.reading import open_shown
 from embudo.web.state import View, ViewDep
@@ -36,7 +37,7 @@ class Outcome:
 
 
 @router.get("/leads/{contact_id}", response_class=HTMLResponse, name="contact")
-def contact(view: ViewDep, contact_id: int) -> HTMLResponse:
+def contact(view: ViewDep, contact_id: RowId) -> HTMLResponse:
     """The whole page."""
     return contact_response(view, contact_id, Outcome())
 

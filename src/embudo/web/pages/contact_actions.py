@@ -26,7 +26,7 @@ from embudo.engine.handoff import accept_lead, reject_lead
 from embudo.engine.moves import move_contact
 from embudo.store.contacts import reference_to
 from embudo.store.workspaces import Workspace
-from embudo.web.forms import Form, FormDep, FormRejected
+from embudo.web.forms import Form, FormDep, FormRejected, RowId
 from embudo.web.navigation import N_
 from embudo.web.page_route import PageRoute
 from embudo.web.pages.contact import Outcome, contact_response
@@ -49,7 +49,7 @@ MAX_REASON = 200
 
 
 @router.post("/leads/{contact_id}/{action}", response_class=HTMLResponse)
-def act(view: ViewDep, form: FormDep, contact_id: int, action: str) -> Response:
+def act(view: ViewDep, form: FormDep, contact_id: RowId, action: str) -> Response:
     """Run `action` on the contact; the page body again, with the outcome."""
     chosen = ACTIONS.get(action)
     if chosen is None:

@@ -26,6 +26,7 @@ from embudo.web.vocabulary import stage_name
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 PAGE = 25
 DEFAULT_SORT = "-score"
+MAX_OFFSET = 10**9
 SORTABLE = {"email": "email", "score": "-score", "last_seen_at": "-last_seen_at"}
 """Headers that sort, and the direction a first click sorts them in."""
 
@@ -76,7 +77,7 @@ def _wanted(spec: FunnelSpec, search: str, stage: str, sort: str, offset: int) -
         search.strip()[:200],
         stage if stage in stages else None,
         sort if known else DEFAULT_SORT,
-        max(offset, 0),
+        min(max(offset, 0), MAX_OFFSET),
     )
 
 

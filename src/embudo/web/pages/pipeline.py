@@ -22,7 +22,7 @@ from embudo.domain.errors import EmbudoError
 from embudo.domain.spec import FunnelSpec, PipelineStageKind
 from embudo.engine.deals import DealMoved, lose_deal, move_deal, win_deal
 from embudo.web.board import choose_pipeline, read_board
-from embudo.web.forms import Form, FormDep, FormRejected
+from embudo.web.forms import Form, FormDep, FormRejected, RowId
 from embudo.web.navigation import N_
 from embudo.web.page_route import PageRoute
 from embudo.web.reading import open_shown
@@ -43,7 +43,7 @@ def board_page(view: ViewDep, pipeline: str | None = None, owner: str | None = N
 
 
 @router.post("/pipeline/deals/{deal_id}/move", response_class=HTMLResponse)
-def move(view: ViewDep, form: FormDep, deal_id: int) -> Response:
+def move(view: ViewDep, form: FormDep, deal_id: RowId) -> Response:
     """Move a deal to the posted stage: an open one, or won, or lost with a reason."""
     pipeline, owner = form.optional("pipeline"), form.optional("owner")
     outcome: dict[str, Any] = {"moved": None, "refused": None, "errors": {}, "chosen": {}}
