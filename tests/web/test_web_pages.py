@@ -71,7 +71,7 @@ def test_an_unknown_workspace_is_a_page_in_the_readers_language(client: TestClie
 
 
 @pytest.mark.parametrize("path", ["/pipeline", "/leads", "/settings"])
-def test_sections_not_built_yet_say_so(client: TestClient, path: str) -> None:
+def test_sales_sections_are_pages_of_the_navigation(client: TestClient, path: str) -> None:
     response = client.get(path)
     assert response.status_code == 200
     assert f'<a href="{path}" aria-current="page">' in response.text

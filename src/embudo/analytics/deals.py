@@ -40,6 +40,7 @@ class DealFilter:
     owner: str | None = None
     limit: int = 100
     offset: int = 0
+    contact_id: int | None = None
 
 
 def list_deals(conn: Connection, workspace_id: int, wanted: DealFilter) -> list[dict[str, Any]]:
@@ -53,6 +54,8 @@ def list_deals(conn: Connection, workspace_id: int, wanted: DealFilter) -> list[
         query = query.where(deals.c.status == wanted.status)
     if wanted.owner is not None:
         query = query.where(users.c.email == wanted.owner.strip().lower())
+    if wanted.contact_id is not None:
+        query = query.where(deals.c.contact_id == wanted.contact_id)
     return [_with_money(dict(row._mapping)) for row in conn.execute(query)]
 
 

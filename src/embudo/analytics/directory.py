@@ -3,6 +3,8 @@
 Pages are by offset (`limit`, `offset`), with one row read past the page to
 tell whether there is a next one: no count of the whole table per request.
 Every sort ends on the id, so a page boundary never repeats or skips a row.
+`search` finds a contact by part of its email or name (the `name`,
+`firstName` and `lastName` traits), without regard to case.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Select, select
+from sqlalchemy import Connection, Select, func, or_, select
 
 from embudo.domain.errors import InvalidInput
 from embudo.store.tables import channels, contacts, users
@@ -35,6 +37,7 @@ class ContactQuery:
     sort: str = "-score"
     limit: int = 50
     offset: int = 0
+    search: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +68,7 @@ def _rows(workspace_id: int) -> Select[Any]:
             users.c.email.label("owner"),
             contacts.c.first_seen_at,
             contacts.c.last_seen_at,
+            contacts.c.traits,
         )
         .outerjoin(channels, channels.c.id == contacts.c.channel_id)
         .outerjoin(users, users.c.id == contacts.c.owner_id)
@@ -83,7 +87,20 @@ def _filtered(query: Select[Any], wanted: ContactQuery) -> Select[Any]:
         query = query.where(contacts.c.score >= wanted.min_score)
     if wanted.max_score is not None:
         query = query.where(contacts.c.score <= wanted.max_score)
+    if wanted.search:
+        query = query.where(_matching(wanted.search))
     return query
+
+
+NAMED_BY = ("name", "firstName", "lastName")
+
+
+def _matching(search: str) -> Any:
+    """Email or a name trait containing `search`, any case (`%` and `_` taken literally)."""
+    escaped = search.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = f"%{escaped}%"
+    fields = [contacts.c.email, *(contacts.c.traits[key].as_string() for key in NAMED_BY)]
+    return or_(*(func.lower(field).like(pattern, escape="\\") for field in fields))
 
 
 def _order(sort: str) -> tuple[Any, ...]:

@@ -19,6 +19,7 @@ class TaskFilter:
     """Open and past their due time (implies open)."""
     limit: int = 100
     offset: int = 0
+    contact_id: int | None = None
 
 
 def list_tasks(
@@ -50,4 +51,6 @@ def list_tasks(
         query = query.where(tasks.c.completed_at.is_(None))
     if wanted.overdue:
         query = query.where(tasks.c.due_at < now)
+    if wanted.contact_id is not None:
+        query = query.where(tasks.c.contact_id == wanted.contact_id)
     return [dict(row._mapping) for row in conn.execute(query)]

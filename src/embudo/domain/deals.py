@@ -41,6 +41,8 @@ class DealSource(StrEnum):
 
     CLI = "cli"
     API = "api"
+    WEB = "web"
+    """The dashboard: a person in a browser (the board, a contact page)."""
     PLAYBOOK = "playbook"
     IMPORT = "import"
     SPEC = "spec"

@@ -25,3 +25,21 @@ def find_contact(conn: Connection, workspace_id: int, reference: str) -> int:
         raise NotFound(f"no contact '{reference}' — give a contact id, user id or email")
     survivor = conn.scalar(select(contacts.c.merged_into_id).where(contacts.c.id == found))
     return int(survivor or found)
+
+
+def reference_to(conn: Connection, workspace_id: int, contact_id: int) -> str:
+    """A reference `find_contact` resolves to `contact_id`: its id, else one of its identities.
+
+    An identity is looked up before an id, so the id of a contact is not a
+    safe reference when another contact's user id is that same number
+    (imports of CRMs with numeric ids): pages that link by id use this.
+    """
+    own = conn.scalars(
+        select(identities.c.value).where(
+            identities.c.workspace_id == workspace_id, identities.c.contact_id == contact_id
+        )
+    )
+    for candidate in (str(contact_id), *own):
+        if find_contact(conn, workspace_id, str(candidate)) == contact_id:
+            return str(candidate)
+    return str(contact_id)

@@ -13,11 +13,21 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
-from embudo.web.pages import flows, overview, placeholders, reports
+from embudo.web.pages import (
+    api_keys,
+    contact,
+    contact_actions,
+    flows,
+    leads,
+    overview,
+    pipeline,
+    reports,
+    settings,
+)
 from embudo.web.state import Clock, WebState, utc_now
 
 STATIC = Path(__file__).parent / "static"
-PAGES = (overview, flows, reports, placeholders)
+PAGES = (overview, flows, pipeline, leads, contact, contact_actions, reports, settings, api_keys)
 
 
 def install(app: FastAPI, engine: Engine, workspace: str, clock: Clock = utc_now) -> None:

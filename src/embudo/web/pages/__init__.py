@@ -1,5 +1,5 @@
 """One module per dashboard section; each defines `router` (an `APIRouter` of `PageRoute`s).
 
 Adding a section is a module here, its router in `PAGES`, and its entry in
-`navigation.NAVIGATION`; sections not built yet answer from `placeholders`.
+`navigation.NAVIGATION`.
 """
