@@ -152,6 +152,8 @@ def weighted_amount(parts: Iterable[tuple[Decimal, float]]) -> Decimal:
     """
     total = sum((amount * Decimal(str(probability)) for amount, probability in parts), Decimal(0))
     return total.quantize(CENTS)
+
+
 def relative_change(current: float | Decimal, previous: float | Decimal) -> float | None:
     """(current - previous) ÷ |previous|: +0.2 is 20% up; None from zero (no base to compare).
 
