@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from random import Random
 from typing import Any
 
@@ -9,7 +10,9 @@ import pytest
 from pydantic import TypeAdapter
 
 from embudo.demo.persona import email_for, fitted, person, value_for
+from embudo.demo.scenario import cast
 from embudo.domain.conditions import Comparison, TraitIs
+from embudo.io.spec_file import parse_spec, template_text
 
 TRAIT: TypeAdapter[TraitIs] = TypeAdapter(TraitIs)
 
@@ -73,3 +76,29 @@ def test_fit_traits_meet_their_rule_about_half_the_time() -> None:
     directors = sum("director" in traits["job_title"] for traits in drawn)
     adults = sum(traits["age"] >= 22 for traits in drawn)
     assert 120 < directors < 280 and 120 < adults < 280
+
+
+@pytest.mark.parametrize(
+    "operator", [{"in": ["MI", "MB", "CO", "VA", "LO"]}, {"not_in": ["IT"]}, {"eq": "ESP"}], ids=str
+)
+@pytest.mark.parametrize("meets", [True, False])
+def test_a_code_is_met_or_missed_by_a_code_never_a_word(
+    operator: dict[str, Any], meets: bool
+) -> None:
+    """The clinic's provinces were missed by job titles: province "student"."""
+    comparison = comparison_of(operator)
+    for seed in range(50):
+        value = value_for(comparison, meets=meets, rng=Random(seed))
+        assert comparison.holds(value) is meets, (value, seed)
+        assert value.isalpha() and value.isupper() and len(value) <= 3, (value, seed)
+
+
+def test_the_clinic_demo_gives_provinces_that_are_codes() -> None:
+    spec = parse_spec(template_text("clinic"), "clinic.yaml").spec
+    end = datetime(2026, 11, 1, tzinfo=UTC)
+    rules = cast(spec, Random(1), seed=1, contacts=100, end=end).fit_traits
+    provinces = {
+        fitted(rules, Random(seed), person(Random(seed), seed))["province"] for seed in range(200)
+    }
+    assert all(code.isupper() and len(code) == 2 for code in provinces), provinces
+    assert {"MI", "MB"} <= provinces and len(provinces) > 6

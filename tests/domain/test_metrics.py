@@ -42,22 +42,26 @@ def test_average_days() -> None:
 
 
 @pytest.mark.parametrize(
-    ("open_deals", "rate", "size", "days", "velocity"),
+    ("open_deals", "won", "lost", "won_value", "won_seconds", "velocity"),
     [
-        (1, 2 / 3, Decimal("1500.00"), 15.0, 1 * (2 / 3) * 1500 / 15),
-        (0, 1.0, Decimal("100.00"), 2.0, 0.0),
-        (3, None, None, None, None),
-        (3, 0.5, Decimal("100.00"), 0.0, None),
+        (1, 2, 1, Decimal("3000.00"), 30 * 86_400, 1 * (2 / 3) * 1500 / 15),
+        (0, 1, 0, Decimal("100.00"), 2 * 86_400, 0.0),
+        (3, 0, 0, Decimal(0), 0, None),
+        (3, 0, 2, Decimal(0), 0, None),
+        (3, 1, 1, Decimal("100.00"), 0, None),
+        # avg size 100.005 shows as 100.00 (half-even) but velocity keeps the half cent
+        (1, 2, 0, Decimal("200.01"), 2 * 86_400, 100.005),
     ],
 )
 def test_sales_velocity(
     open_deals: int,
-    rate: float | None,
-    size: Decimal | None,
-    days: float | None,
+    won: int,
+    lost: int,
+    won_value: Decimal,
+    won_seconds: int,
     velocity: float | None,
 ) -> None:
-    assert metrics.sales_velocity(open_deals, rate, size, days) == velocity
+    assert metrics.sales_velocity(open_deals, won, lost, won_value, won_seconds) == velocity
 
 
 def test_at_least_counts_skipped_stages_as_reached() -> None:

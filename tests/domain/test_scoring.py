@@ -218,3 +218,12 @@ def test_reconcile_caps_gives_the_cap_to_the_earliest_events(
     assert [(entry.occurred_at, entry.points) for entry in found] == [
         (day(n), points) for n, points in expected
     ]
+
+
+@pytest.mark.parametrize(
+    ("half_lives", "expected"),
+    [(999.0, 10.0 * 0.5**999), (1000.0, 10.0 * 0.5**1000), (2500.0, 10.0 * 0.5**1000)],
+)
+def test_decay_stops_at_a_thousand_half_lives(half_lives: float, expected: float) -> None:
+    """Beyond 2 ** -1000 PostgreSQL underflows: every backend clamps there, as Python does."""
+    assert decayed(10.0, 1.0, T0, day(half_lives)) == expected

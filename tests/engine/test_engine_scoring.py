@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import copy
+from datetime import UTC, datetime, timedelta
 
 from funnel_support import (
     HALF_LIFE,
@@ -19,10 +20,11 @@ from funnel_support import (
     track,
     workspace,
 )
-from invariants import decayed, expected_scores
+from invariants import decayed, expected_scores, history_violations
 from sqlalchemy import Engine, select
 
 from embudo.engine.rescore import rescore
+from embudo.io.spec_file import parse_spec, template_text
 from embudo.store.tables import contacts, score_ledger
 
 
@@ -148,3 +150,22 @@ def test_rescore_brings_every_cached_score_to_the_ledger_at_a_later_now(store: E
         assert abs(row.engagement_score - engagement) < 1e-9
         assert abs(row.score - (fit + engagement)) < 1e-9
     assert len(live_contacts(store)) == 6
+
+
+def test_an_entry_thousands_of_half_lives_old_is_worth_nothing_on_every_backend(
+    store: Engine,
+) -> None:
+    """PostgreSQL's power() raised "underflow" here; SQLite gave 0: both must agree."""
+    loaded = parse_spec(template_text("b2b-saas"), "b2b-saas.yaml")
+    document = copy.deepcopy(loaded.document)
+    document["scoring"]["half_life_days"] = 1
+    install(store, document)
+    long_ago = datetime(2020, 1, 6, 9, 0, tzinfo=UTC)
+    now = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+
+    summary = feed(store, [track("old", "webinar_registered", long_ago, user="u1")], now=now)
+
+    assert summary.accepted == 1
+    row = contact(store, "u1")
+    assert abs(row.engagement_score) < 1e-300
+    assert history_violations(store, workspace(store).id) == []

@@ -62,7 +62,8 @@ def _finish(row: dict[str, Any], keys: list[str]) -> Row:
     won_value, lost_value = amount(row["won_value"]), amount(row["lost_value"])
     rate = metrics.win_rate(won, lost)
     size = metrics.average_amount(won_value, won)
-    days = metrics.average_days(int(row["won_seconds"] or 0), won)
+    seconds = int(row["won_seconds"] or 0)
+    days = metrics.average_days(seconds, won)
     return {
         **{key: row[key] for key in keys},
         "open_deals": opened,
@@ -72,7 +73,7 @@ def _finish(row: dict[str, Any], keys: list[str]) -> Row:
         "win_rate_value": metrics.win_rate(won_value, lost_value),
         "avg_deal_size": size,
         "avg_days_to_close": days,
-        "velocity_per_day": metrics.sales_velocity(opened, rate, size, days),
+        "velocity_per_day": metrics.sales_velocity(opened, won, lost, won_value, seconds),
     }
 
 

@@ -27,12 +27,13 @@ from embudo.api.routers import (
     intake,
     leads,
     lists,
+    reports,
     tasks,
 )
 from embudo.config import Settings, load_settings
 from embudo.store.session import connect, for_writing
 
-ROUTERS = (intake, contacts, leads, deals, tasks, lists, funnel, api_keys)
+ROUTERS = (intake, contacts, leads, deals, tasks, lists, funnel, reports, api_keys)
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:

@@ -7,8 +7,9 @@ does) would make fit scoring look meaningless.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from random import Random
+from string import ascii_uppercase
 from typing import Any
 
 from embudo.domain.conditions import Comparison
@@ -33,14 +34,34 @@ def value_for(comparison: Comparison, *, meets: bool, rng: Random) -> Any:
     return value if comparison.holds(value) is meets else _MAKERS[operator](expected, meets, rng)
 
 
-def _other(expected: Any, rng: Random) -> Any:
-    """Something different from `expected`, of the same kind; a plain word when it can be."""
+def _other(expected: Any, rng: Random, taken: Collection[Any] = ()) -> Any:
+    """Something different from `expected` (and from `taken`), of the same kind.
+
+    A code (`MI`, a province; `ES`, a country) is missed by another code, never
+    by a word: "student" in a province would read as a bug in the data. Other
+    text is missed by a plain word when it can be.
+    """
     if isinstance(expected, bool):
         return not expected
     if isinstance(expected, int | float):
         return expected + rng.randint(1, 100)
+    if _is_code(str(expected)):
+        return _code(len(str(expected)), {expected, *taken}, rng)
     plain = [word for word in PLAIN if str(expected).casefold() not in word]
     return rng.choice(plain) if plain else f"other_{rng.randint(1, 999)}"
+
+
+def _is_code(text: str) -> bool:
+    """Short upper-case letters: a country, province or state code."""
+    return len(text) <= 3 and text.isalpha() and text.isupper()
+
+
+def _code(length: int, taken: Collection[Any], rng: Random) -> str:
+    """An upper-case code of `length` letters that is none of `taken`."""
+    while True:
+        code = "".join(rng.choice(ascii_uppercase) for _ in range(length))
+        if code not in taken:
+            return code
 
 
 def _eq(expected: Any, meets: bool, rng: Random) -> Any:
@@ -48,7 +69,7 @@ def _eq(expected: Any, meets: bool, rng: Random) -> Any:
 
 
 def _in(expected: Any, meets: bool, rng: Random) -> Any:
-    return rng.choice(expected) if meets else _other(expected[0], rng)
+    return rng.choice(expected) if meets else _other(expected[0], rng, expected)
 
 
 def _filler(rng: Random) -> str:

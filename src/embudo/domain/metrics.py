@@ -46,18 +46,21 @@ def average_days(total_seconds: int, count: int) -> float | None:
 
 
 def sales_velocity(
-    open_deals: int,
-    rate: float | None,
-    deal_size: Decimal | None,
-    days_to_close: float | None,
+    open_deals: int, won: int, lost: int, won_value: Decimal, won_seconds: int
 ) -> float | None:
     """Value the pipeline closes per day: open deals * win rate * avg deal size / avg days.
 
-    None when a factor is unknown (no closed deal yet) or no deal took any time.
+    From the counts and sums, never from the rounded averages shown beside it
+    (the deal size to the cent moved Maven's velocity by a cent). Written out,
+    open * won/(won+lost) * (won_value/won) / (won_seconds/won/86,400) is
+        open * won_value * won * 86,400 / ((won + lost) * won_seconds),
+    computed exactly and rounded once, to a float, so every engine agrees.
+    None when no deal was won (a factor is unknown) or the won deals took no time.
     """
-    if rate is None or deal_size is None or not days_to_close:
+    if not won or not won_seconds:
         return None
-    return open_deals * rate * float(deal_size) / days_to_close
+    numerator = Fraction(open_deals) * Fraction(won_value) * won * SECONDS_PER_DAY
+    return float(numerator / ((won + lost) * won_seconds))
 
 
 def at_least(highest: dict[int, int]) -> dict[int, int]:

@@ -2,9 +2,10 @@
 
 Every change of points is a `Points` entry that names its rule; the score is
 what the entries add up to. Engagement points decay: an entry worth `p` points
-`d` days ago is worth `p * 0.5 ** (d / half_life)` now. Fit points do not
-decay. A rule's `cap` limits the raw points the rule can give one contact in
-total, so the cap does not depend on the order messages arrive in.
+`d` days ago is worth `p * 0.5 ** (d / half_life)` now, shrinking no further
+after `MAX_HALVINGS` half-lives. Fit points do not decay. A rule's `cap` limits
+the raw points the rule can give one contact in total, so the cap does not
+depend on the order messages arrive in.
 """
 
 from __future__ import annotations
@@ -19,6 +20,11 @@ from embudo.domain.conditions import Facts, Occurrence, holds, matches
 from embudo.domain.spec import EngagementRule, FitRule, Scoring
 
 SECONDS_PER_DAY = 86_400.0
+MAX_HALVINGS = 1000.0
+"""The most half-lives an entry decays by: beyond it PostgreSQL's `power()` raises
+"underflow" where Python and SQLite give 0. At 2 ** -1000 (about 1e-301) any
+entry's worth is far below the 4 decimals a score is shown with, so clamping
+changes no score anyone sees, and every backend computes the same number."""
 
 
 class ScoreKind(StrEnum):
@@ -48,7 +54,7 @@ def decayed(points: float, half_life_days: float | None, since: datetime, at: da
     if half_life_days is None:
         return points
     age_days = max((at - since).total_seconds(), 0.0) / SECONDS_PER_DAY
-    return float(points * 0.5 ** (age_days / half_life_days))
+    return float(points * 0.5 ** min(age_days / half_life_days, MAX_HALVINGS))
 
 
 def total(entries: Iterable[Points], kind: ScoreKind | None, at: datetime) -> float:

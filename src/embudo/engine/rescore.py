@@ -4,9 +4,12 @@ Engagement points decay with time, so a score cached at ingestion grows stale.
 One UPDATE recomputes both kinds' caches from the ledger in the database —
 no row is read into Python — and a second adds them up, so each sum is
 computed once per contact rather than again for the total:
-    engagement = sum(points * 0.5 ** (age_days / half_life_days))   (entries up to now)
+    engagement = sum(points * 0.5 ** min(age_days / half_life_days, MAX_HALVINGS))
+                                                            (entries up to now)
     fit        = sum(points)
     score      = engagement + fit
+The same formula as `domain.scoring.decayed`, clamp included: the history
+invariant wants the cached score equal to the ledger summed in Python.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from sqlalchemy import (
     update,
 )
 
+from embudo.domain.scoring import MAX_HALVINGS
 from embudo.store.tables import contacts, score_ledger
 from embudo.store.types import UtcDateTime
 
@@ -72,8 +76,13 @@ def _decayed(conn: Connection, moment: ColumnElement[datetime]) -> ColumnElement
     half_life = score_ledger.c.half_life_days
     return case(
         (half_life.is_(None), score_ledger.c.points),
-        else_=score_ledger.c.points * func.power(0.5, age / half_life),
+        else_=score_ledger.c.points * func.power(0.5, _at_most(age / half_life, MAX_HALVINGS)),
     )
+
+
+def _at_most(value: ColumnElement[float], bound: float) -> ColumnElement[float]:
+    """`value` clamped to `bound`, portably (SQLite has no `least`)."""
+    return case((value > bound, literal(bound, Float[float]())), else_=value)
 
 
 def _days_between(

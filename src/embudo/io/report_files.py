@@ -31,6 +31,13 @@ class FileFormat(StrEnum):
 
 
 BINARY = frozenset({FileFormat.XLSX, FileFormat.PARQUET})
+MEDIA_TYPES = {
+    FileFormat.JSON: "application/json",
+    FileFormat.CSV: "text/csv; charset=utf-8",
+    FileFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    FileFormat.PARQUET: "application/vnd.apache.parquet",
+}
+"""What each format is called over HTTP (`Content-Type`)."""
 
 
 def report_text(result: ReportResult, kind: FileFormat) -> str:
@@ -48,12 +55,19 @@ def report_text(result: ReportResult, kind: FileFormat) -> str:
 
 def write_report(result: ReportResult, kind: FileFormat, path: Path) -> None:
     """Write the result to `path` in `kind`."""
+    path.write_bytes(report_bytes(result, kind))
+
+
+def report_bytes(result: ReportResult, kind: FileFormat) -> bytes:
+    """The file's content in `kind`: what `write_report` writes and the HTTP API sends."""
+    if kind not in BINARY:
+        return report_text(result, kind).encode()
+    buffer = io.BytesIO()
     if kind is FileFormat.XLSX:
-        _write_xlsx(result, path)
-    elif kind is FileFormat.PARQUET:
-        pq.write_table(report_table(result), path)
+        _write_xlsx(result, buffer)
     else:
-        path.write_text(report_text(result, kind), encoding="utf-8")
+        pq.write_table(report_table(result), buffer)
+    return buffer.getvalue()
 
 
 def report_table(result: ReportResult) -> pa.Table:
@@ -61,7 +75,7 @@ def report_table(result: ReportResult) -> pa.Table:
     return pa.table({column: [row.get(column) for row in result.rows] for column in result.columns})
 
 
-def _write_xlsx(result: ReportResult, path: Path) -> None:
+def _write_xlsx(result: ReportResult, target: io.BytesIO) -> None:
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -69,7 +83,7 @@ def _write_xlsx(result: ReportResult, path: Path) -> None:
     sheet.append(list(result.columns))
     for row in result.rows:
         sheet.append([_xlsx_cell(row.get(column)) for column in result.columns])
-    book.save(path)
+    book.save(target)
 
 
 def _number(value: Any) -> Any:

@@ -22,7 +22,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from embudo.store.types import Document, Id, Money, UtcDateTime
+from embudo.store.types import Document, Id, Money, UtcDateTime, WrittenDocument
 
 metadata = MetaData(
     naming_convention={
@@ -58,7 +58,7 @@ spec_versions = Table(
     _id(),
     _workspace(),
     Column("version", Integer, nullable=False),
-    Column("document", Document, nullable=False),
+    Column("document", WrittenDocument, nullable=False),
     Column("source", Text, nullable=False),
     Column("checksum", String(64), nullable=False),
     Column("applied_at", UtcDateTime, nullable=False),

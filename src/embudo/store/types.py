@@ -14,6 +14,10 @@ from sqlalchemy.types import TypeDecorator, TypeEngine
 
 Id = BigInteger().with_variant(Integer(), "sqlite")
 Document = JSON().with_variant(JSONB(), "postgresql")
+WrittenDocument = JSON()
+"""JSON kept as written, key order included, on both backends: JSONB sorts object
+keys, and a funnel definition's order means something (its first pipeline is
+the default one, its events and stages are listed as the author wrote them)."""
 
 
 class UtcDateTime(TypeDecorator[datetime]):

@@ -1,0 +1,35 @@
+"""Reports over HTTP: the registry, and a result as `embudo report NAME --format json` prints it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class ReportInfo(BaseModel):
+    """One report of the registry: what it answers and the parameters it takes."""
+
+    name: str
+    summary: str
+    columns: list[str] = Field(description="Its own columns; `--by` and `compare` add labels")
+    dimensions: list[str] = Field(description="What `by` it takes (`property` is property:NAME)")
+    modes: list[str]
+
+
+class EchoedParams(BaseModel):
+    """The parameters the report ran with, normalised (dates as YYYY-MM-DD)."""
+
+    from_: str | None = Field(alias="from")
+    to: str | None
+    by: str | None
+    compare: str | None
+    mode: str
+
+
+class ReportJson(BaseModel):
+    """The CLI's JSON: rates as fractions, amounts as numbers, one object per row."""
+
+    report: str
+    params: EchoedParams
+    rows: list[dict[str, Any]]
