@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ARGS ?=
 
-.PHONY: demo test lint typecheck layers pytest bench clean
+.PHONY: demo test lint typecheck layers pytest bench bench-reports clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,15 @@ pytest: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
+
+# The report benchmark (docs/benchmarks.md): build both stores, measure, drop the PostgreSQL
+# schema. SIZES=--contacts 10000 --transitions 50000 --deals 2000 for a quick run.
+SIZES ?=
+bench-reports: $(STAMP)
+	$(BIN)/python bench/report_data.py --backend sqlite $(SIZES)
+	$(BIN)/python bench/report_data.py --backend postgres $(SIZES)
+	$(BIN)/python bench/reports.py; status=$$?; \
+	$(BIN)/python bench/report_data.py --backend postgres --drop; exit $$status
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
