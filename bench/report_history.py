@@ -1,7 +1,7 @@
 """A synthetic sales-and-marketing history for the report benchmark, one contact at a time.
 
 Each contact walks the b2b-saas funnel as a random chain of lifecycle moves
-(`MOVES`): most stop early (the number of moves is geometric around the mean
+(`MOVES`): many stop early (the number of moves is geometric around the mean
 still needed, so the funnel drops off), some loop — rejected or recycled to
 nurture and qualified again, disqualified and reopened — so stages get
 several visits. Deals follow the moves into opportunity (`report_deals`);
