@@ -15,7 +15,7 @@ HTMX_VERSION := 2.0.11
 ECHARTS_VERSION := 5.6.0
 PORT ?= 8000
 
-.PHONY: demo test lint typecheck layers pytest bench clean locales vendor screenshots
+.PHONY: demo test lint typecheck layers pytest bench bench-reports clean locales vendor screenshots
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -71,6 +71,15 @@ screenshots: $(STAMP) $(CHROMIUM) $(CATALOGUES)
 
 bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
+
+# The report benchmark (docs/benchmarks.md): build both stores, measure, drop the PostgreSQL
+# schema. SIZES=--contacts 10000 --transitions 50000 --deals 2000 for a quick run.
+SIZES ?=
+bench-reports: $(STAMP)
+	$(BIN)/python bench/report_data.py --backend sqlite $(SIZES)
+	$(BIN)/python bench/report_data.py --backend postgres $(SIZES)
+	$(BIN)/python bench/reports.py; status=$$?; \
+	$(BIN)/python bench/report_data.py --backend postgres --drop; exit $$status
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -27,9 +27,9 @@ def compute(source: Source, window: Window, params: ReportParams) -> list[Row]:
     """One row per (from, to) pair that happened, in the funnel definition's stage order."""
     keys = group_keys(params.by)
     moves = transitions(source)
-    moves = moves.filter(during(moves.occurred_at, window)).join(
-        live_contacts(source), "contact_id"
-    )
+    moves = moves.filter(during(moves.occurred_at, window))
+    if keys:  # the moves are of live contacts already: join them again only to look `--by` up
+        moves = moves.join(live_contacts(source), "contact_id")
     moves = with_dimension(source, moves, params.by)
     pairs = moves.group_by([*keys, "from_stage", "to_stage"]).aggregate(
         count=moves.contact_id.count(), contacts=moves.contact_id.nunique()
