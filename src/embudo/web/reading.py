@@ -51,6 +51,6 @@ def report(view: View, name: str, params: ReportParams) -> ReportResult:
     """Run the registered report `name` on the store for the request's workspace."""
     backend = open_backend(view.state.store_url)
     try:
-        return run_report(find_report(name), backend, view.workspace, params)
+        return run_report(find_report(name), backend, view.workspace, params, view.now)
     finally:
         backend.disconnect()
