@@ -24,6 +24,9 @@ def test_a_card_dragged_to_another_stage_is_moved_in_the_store(
     page: Page, site: str, desk: Desk, demo_engine: Engine
 ) -> None:
     deal = desk.deals[0]
+    page.set_viewport_size(
+        {"width": 1280, "height": 2400}
+    )  # both columns in view, whatever the demo drew
     page.goto(f"{site}/pipeline")
     card = page.locator(f"#deal-{deal}")
     expect(card).to_have_attribute("data-stage", "discovery")
