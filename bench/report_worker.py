@@ -41,6 +41,7 @@ from embudo.analytics.reports import find_report
 from embudo.io.parquet import export_parquet
 from embudo.store.session import connect
 from embudo.store.tables import workspaces
+from report_rows import NOW
 
 CEILINGS = Path(__file__).resolve().parent / "ceilings"
 WORKSPACE = "default"
@@ -76,9 +77,10 @@ def timed(result: Measurement, work: Callable[[], list[dict[str, Any]]], runs: i
 
 
 def run_one_report(name: str, store: str, snapshot: Path, engine: str) -> list[dict[str, Any]]:
-    """`embudo report NAME` on the store, or on DuckDB over the snapshot."""
+    """`embudo report NAME` on the store, or on DuckDB over the snapshot, as of the
+    fixture's `NOW` (where reports about what stands open look)."""
     backend = open_backend(store, f"duckdb:{snapshot}" if engine == "duckdb" else None)
-    result = run_report(find_report(name), backend, WORKSPACE, ReportParams())
+    result = run_report(find_report(name), backend, WORKSPACE, ReportParams(), NOW)
     return result.rows
 
 
