@@ -79,8 +79,8 @@ def test_conversions_from_the_stage_before() -> None:
     ("current", "previous", "rate"),
     [(3, 2, 0.5), (1, 2, -0.5), (0, 4, -1.0), (5, 5, 0.0), (3, 0, None), (0, 0, None)],
 )
-def test_growth(current: int, previous: int, rate: float | None) -> None:
-    assert metrics.growth(current, previous) == rate
+def test_growth_is_the_relative_change(current: int, previous: int, rate: float | None) -> None:
+    assert metrics.relative_change(current, previous) == rate
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ from typing import Any
 
 from embudo.analytics.dimensions import group_keys, with_dimension
 from embudo.analytics.lifecycle_stages import live_contacts, transitions
-from embudo.analytics.params import DimensionKind, ReportParams
+from embudo.analytics.params import EVERY_DIMENSION, DimensionKind, ReportParams
 from embudo.analytics.report import Report, Row, during, sort_rows
 from embudo.analytics.source import Source
 from embudo.analytics.windows import Window
@@ -72,14 +72,6 @@ REPORT = Report(
     name="flow",
     summary="Moves between lifecycle stages, backward ones included: from, to, count",
     columns=COLUMNS,
-    dimensions=frozenset(
-        {
-            DimensionKind.CHANNEL,
-            DimensionKind.CAMPAIGN,
-            DimensionKind.OWNER,
-            DimensionKind.MONTH,
-            DimensionKind.PROPERTY,
-        }
-    ),
+    dimensions=EVERY_DIMENSION - {DimensionKind.PIPELINE},
     compute=compute,
 )

@@ -17,7 +17,7 @@ import ibis
 
 from embudo.analytics.deal_states import OPEN, deal_states
 from embudo.analytics.dimensions import group_keys, with_dimension
-from embudo.analytics.params import DimensionKind, ReportParams
+from embudo.analytics.params import EVERY_DIMENSION, DimensionKind, ReportParams
 from embudo.analytics.report import Report, Row, sort_rows
 from embudo.analytics.source import Source, amount
 from embudo.analytics.stage_visits import as_of
@@ -75,14 +75,6 @@ REPORT = Report(
     name="forecast",
     summary="Open pipeline weighted by stage probability, per pipeline and expected close month",
     columns=COLUMNS,
-    dimensions=frozenset(
-        {
-            DimensionKind.CHANNEL,
-            DimensionKind.CAMPAIGN,
-            DimensionKind.OWNER,
-            DimensionKind.MONTH,
-            DimensionKind.PROPERTY,
-        }
-    ),
+    dimensions=EVERY_DIMENSION - {DimensionKind.PIPELINE},
     compute=compute,
 )

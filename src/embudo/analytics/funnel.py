@@ -25,7 +25,7 @@ import ibis
 
 from embudo.analytics.dimensions import group_keys, with_dimension
 from embudo.analytics.lifecycle_stages import funnel_ranks, live_contacts, transitions
-from embudo.analytics.params import DimensionKind, Mode, ReportParams
+from embudo.analytics.params import EVERY_DIMENSION, DimensionKind, Mode, ReportParams
 from embudo.analytics.report import Report, Row, during, sort_rows
 from embudo.analytics.source import Source
 from embudo.analytics.windows import Window
@@ -140,15 +140,7 @@ REPORT = Report(
     name="funnel",
     summary="Contacts that reached each lifecycle stage, conversion stage to stage",
     columns=COLUMNS,
-    dimensions=frozenset(
-        {
-            DimensionKind.CHANNEL,
-            DimensionKind.CAMPAIGN,
-            DimensionKind.OWNER,
-            DimensionKind.MONTH,
-            DimensionKind.PROPERTY,
-        }
-    ),
+    dimensions=EVERY_DIMENSION - {DimensionKind.PIPELINE},
     compute=compute,
     modes=frozenset({Mode.COHORT, Mode.PERIOD}),
 )

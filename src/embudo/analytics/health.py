@@ -15,7 +15,7 @@ import ibis
 
 from embudo.analytics.deal_states import LOST, OPEN, WON, deal_states
 from embudo.analytics.dimensions import group_keys, with_dimension
-from embudo.analytics.params import DimensionKind, ReportParams
+from embudo.analytics.params import EVERY_DIMENSION, ReportParams
 from embudo.analytics.report import Report, Row, during, epoch_seconds, sort_rows
 from embudo.analytics.source import Source, amount
 from embudo.analytics.windows import Window
@@ -86,15 +86,6 @@ REPORT = Report(
     name="health",
     summary="Open deals, win rate, average deal size and days to close, sales velocity",
     columns=COLUMNS,
-    dimensions=frozenset(
-        {
-            DimensionKind.CHANNEL,
-            DimensionKind.CAMPAIGN,
-            DimensionKind.OWNER,
-            DimensionKind.PIPELINE,
-            DimensionKind.MONTH,
-            DimensionKind.PROPERTY,
-        }
-    ),
+    dimensions=EVERY_DIMENSION,
     compute=compute,
 )

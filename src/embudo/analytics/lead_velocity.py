@@ -64,7 +64,7 @@ def _row(keys: list[str], group: Key, month: str, mqls: int, previous: int) -> R
         "month": month,
         "mqls": mqls,
         "previous_mqls": previous,
-        "growth_rate": metrics.growth(mqls, previous),
+        "growth_rate": metrics.relative_change(mqls, previous),
     }
 
 

@@ -37,6 +37,10 @@ class DimensionKind(StrEnum):
     PROPERTY = "property"
 
 
+EVERY_DIMENSION = frozenset(DimensionKind)
+"""Everything `--by` can name; a report takes all of it or a part (`Report.dimensions`)."""
+
+
 class Dimension(BaseModel):
     """What rows are grouped by; `column` is the name of its column in the result."""
 

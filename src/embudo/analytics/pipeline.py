@@ -16,7 +16,7 @@ from typing import Any
 
 from embudo.analytics.deal_states import OPEN, deal_states
 from embudo.analytics.dimensions import group_keys, with_dimension
-from embudo.analytics.params import DimensionKind, ReportParams
+from embudo.analytics.params import EVERY_DIMENSION, DimensionKind, ReportParams
 from embudo.analytics.report import Report, Row, sort_rows
 from embudo.analytics.source import Source, amount
 from embudo.analytics.windows import Window
@@ -91,14 +91,6 @@ REPORT = Report(
     name="pipeline",
     summary="Open deals per pipeline stage: count, value, value weighted by probability",
     columns=COLUMNS,
-    dimensions=frozenset(
-        {
-            DimensionKind.CHANNEL,
-            DimensionKind.CAMPAIGN,
-            DimensionKind.OWNER,
-            DimensionKind.MONTH,
-            DimensionKind.PROPERTY,
-        }
-    ),
+    dimensions=EVERY_DIMENSION - {DimensionKind.PIPELINE},
     compute=compute,
 )

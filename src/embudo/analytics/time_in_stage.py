@@ -17,7 +17,7 @@ import ibis
 
 from embudo.analytics.deal_states import OPEN, stage_table
 from embudo.analytics.dimensions import group_keys, with_dimension
-from embudo.analytics.params import Dimension, DimensionKind, ReportParams
+from embudo.analytics.params import EVERY_DIMENSION, Dimension, DimensionKind, ReportParams
 from embudo.analytics.report import Report, Row, during, sort_rows
 from embudo.analytics.source import Source
 from embudo.analytics.stage_visits import as_of, visits, with_middle
@@ -131,14 +131,6 @@ REPORT = Report(
     name="time-in-stage",
     summary="Mean and median days per lifecycle and pipeline stage, every visit counted",
     columns=COLUMNS,
-    dimensions=frozenset(
-        {
-            DimensionKind.CHANNEL,
-            DimensionKind.CAMPAIGN,
-            DimensionKind.OWNER,
-            DimensionKind.MONTH,
-            DimensionKind.PROPERTY,
-        }
-    ),
+    dimensions=EVERY_DIMENSION - {DimensionKind.PIPELINE},
     compute=compute,
 )

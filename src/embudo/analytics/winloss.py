@@ -15,7 +15,7 @@ from typing import Any
 
 from embudo.analytics.deal_states import LOST, WON, deal_states
 from embudo.analytics.dimensions import group_keys, with_dimension
-from embudo.analytics.params import DimensionKind, ReportParams
+from embudo.analytics.params import EVERY_DIMENSION, DimensionKind, ReportParams
 from embudo.analytics.report import Report, Row, during, sort_rows
 from embudo.analytics.source import Source, amount
 from embudo.analytics.windows import Window
@@ -84,14 +84,6 @@ REPORT = Report(
     name="winloss",
     summary="Deals won and lost: counts, value and loss reasons, by the stage closed from",
     columns=COLUMNS,
-    dimensions=frozenset(
-        {
-            DimensionKind.CHANNEL,
-            DimensionKind.CAMPAIGN,
-            DimensionKind.OWNER,
-            DimensionKind.MONTH,
-            DimensionKind.PROPERTY,
-        }
-    ),
+    dimensions=EVERY_DIMENSION - {DimensionKind.PIPELINE},
     compute=compute,
 )

@@ -89,11 +89,6 @@ def weighted_value(value: Decimal, probability: float) -> Decimal:
     return (value * Decimal(str(probability))).quantize(CENTS)
 
 
-def growth(current: int, previous: int) -> float | None:
-    """(current - previous) ÷ previous: 0.5 is +50 %; None when there was nothing before."""
-    return share(current - previous, previous)
-
-
 def monthly_target(per_month: int | None, days: int, month_days: int) -> float | None:
     """The monthly target for `days` of a month of `month_days` days (prorated by days).
 
@@ -159,6 +154,8 @@ def weighted_amount(parts: Iterable[tuple[Decimal, float]]) -> Decimal:
 
 def relative_change(current: float | Decimal, previous: float | Decimal) -> float | None:
     """(current - previous) ÷ |previous|: +0.2 is 20% up; None from zero (no base to compare).
+
+    The overview's change against the previous period, and `lead-velocity`'s growth.
 
     Decimals through `str`, so a float like 0.1 counts as written, not as its binary value.
     """
