@@ -113,6 +113,11 @@ def test_a_revoked_or_read_only_key_cannot_send(store: Engine, client: TestClien
         ("/v1/track", b"[1, 2]"),
         ("/v1/batch", b'{"batch": 3}'),
         ("/v1/batch", b"\xff\xfe"),
+        ("/v1/track", b'{"type": "track", "event": "a", "userId": "u\\u0000"}'),
+        (
+            "/v1/batch",
+            b'{"batch": [{"type": "identify", "userId": "u", "traits": {"\\u0000": 1}}]}',
+        ),
     ],
 )
 def test_malformed_bodies_are_400(

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from embudo.domain.messages import Message
+from embudo.domain.messages import Message, holds_nul
 
 RECEIVED = datetime(2024, 3, 5, 12, tzinfo=UTC)
 
@@ -185,3 +185,17 @@ def test_properties_seen_expose_the_page_context(
 ) -> None:
     page = {"path": "/pricing", "url": "https://acme.example/pricing"}
     assert message(context={"page": page}, **fields).properties_seen == seen
+
+
+@pytest.mark.parametrize(
+    ("value", "held"),
+    [
+        ("plain", False),
+        ("a\x00b", True),
+        ({"k": ["x", {"deep": "\x00"}]}, True),
+        ({"\x00": 1}, True),
+        ([1, 2.5, None, True, "\\u0000"], False),
+    ],
+)
+def test_holds_nul_looks_into_keys_and_nested_values(value: object, held: bool) -> None:
+    assert holds_nul(value) is held

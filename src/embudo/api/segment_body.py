@@ -17,9 +17,10 @@ from typing import Any
 from fastapi import Request
 
 from embudo.api.problems import ProblemError
-from embudo.domain.messages import MAX_MESSAGE_BYTES
+from embudo.domain.messages import MAX_MESSAGE_BYTES, holds_nul
 
 MAX_BATCH_BYTES = 500 * 1024
+NUL_REFUSED = "the body holds a NUL character (U+0000), which cannot be stored: remove it"
 
 
 async def segment_document(request: Request, limit: int) -> dict[str, Any]:
@@ -54,6 +55,8 @@ def _object(text: bytes) -> dict[str, Any]:
         raise ProblemError(400, "body.malformed", f"the body is not valid JSON: {error}") from error
     if not isinstance(document, dict):
         raise ProblemError(400, "body.malformed", "the body must be a JSON object")
+    if holds_nul(document):
+        raise ProblemError(400, "body.malformed", NUL_REFUSED)
     return document
 
 

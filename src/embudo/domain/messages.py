@@ -21,6 +21,23 @@ from pydantic import (
 )
 
 MAX_MESSAGE_BYTES = 32 * 1024
+
+
+def holds_nul(value: object) -> bool:
+    """True when a text anywhere in `value` (keys included) holds U+0000.
+
+    PostgreSQL cannot store that character in text or JSONB, so a body holding
+    one is refused whole at the door rather than failing half-way through a write.
+    """
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(holds_nul(key) or holds_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(holds_nul(item) for item in value)
+    return False
+
+
 """Segment's own per-message limit (32 KB); larger messages are rejected."""
 
 EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, Query
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_validator
+
+from embudo.domain.messages import holds_nul
 
 Item = TypeVar("Item")
 MAX_LIMIT = 200
@@ -15,6 +17,14 @@ class Closed(BaseModel):
     """A request body that refuses unknown fields (422), so a typo is never silently ignored."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*")
+    @classmethod
+    def _storable(cls, value: Any) -> Any:
+        """Refuse U+0000 in any text: PostgreSQL cannot store it (a 422, nothing written)."""
+        if holds_nul(value):
+            raise ValueError("a NUL character (U+0000) cannot be stored: remove it")
+        return value
 
 
 class Page(BaseModel, Generic[Item]):
