@@ -14,7 +14,7 @@ from collections import Counter
 
 from embudo.analytics.dimensions import group_keys, with_dimension
 from embudo.analytics.months import month_before, month_label, months_of
-from embudo.analytics.params import DimensionKind, ReportParams
+from embudo.analytics.params import EVERY_DIMENSION, DimensionKind, ReportParams
 from embudo.analytics.qualified import mql_entries
 from embudo.analytics.report import Report, Row, sort_rows
 from embudo.analytics.source import Source
@@ -72,13 +72,7 @@ REPORT = Report(
     name="lead-velocity",
     summary="Qualified leads (MQL entries) per month and month-over-month growth",
     columns=COLUMNS,
-    dimensions=frozenset(
-        {
-            DimensionKind.CHANNEL,
-            DimensionKind.CAMPAIGN,
-            DimensionKind.OWNER,
-            DimensionKind.PROPERTY,
-        }
-    ),
+    # Monthly by nature, and about contacts: neither `month` nor `pipeline`.
+    dimensions=EVERY_DIMENSION - {DimensionKind.MONTH, DimensionKind.PIPELINE},
     compute=compute,
 )

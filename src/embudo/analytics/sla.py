@@ -18,7 +18,7 @@ from typing import Any
 from embudo.analytics.answers import answered_entries
 from embudo.analytics.dimensions import group_keys, with_dimension
 from embudo.analytics.months import month_label, months_of
-from embudo.analytics.params import DimensionKind, ReportParams
+from embudo.analytics.params import EVERY_DIMENSION, DimensionKind, ReportParams
 from embudo.analytics.qualified import mql_entries
 from embudo.analytics.report import Report, Row, sort_rows
 from embudo.analytics.source import Source
@@ -167,13 +167,7 @@ REPORT = Report(
     name="sla",
     summary="Per month: MQLs vs target, acceptance and rejection reasons, first touch, closes",
     columns=COLUMNS,
-    dimensions=frozenset(
-        {
-            DimensionKind.CHANNEL,
-            DimensionKind.CAMPAIGN,
-            DimensionKind.OWNER,
-            DimensionKind.PROPERTY,
-        }
-    ),
+    # Monthly by nature, and about contacts: neither `month` nor `pipeline`.
+    dimensions=EVERY_DIMENSION - {DimensionKind.MONTH, DimensionKind.PIPELINE},
     compute=compute,
 )
