@@ -38,8 +38,9 @@ typecheck: $(STAMP)
 layers: $(STAMP)
 	$(BIN)/lint-imports
 
+# One worker per core; a file's tests stay together so module fixtures are built once.
 pytest: $(STAMP) $(CHROMIUM) $(CATALOGUES)
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadfile
 
 # The browser tests drive Debian's Chromium through Playwright (no browser download).
 $(CHROMIUM):
