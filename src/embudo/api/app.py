@@ -27,13 +27,29 @@ from embudo.api.routers import (
     intake,
     leads,
     lists,
+    operations,
+    queue,
     reports,
     tasks,
+    users,
 )
 from embudo.config import Settings, load_settings
 from embudo.store.session import connect, for_writing
 
-ROUTERS = (intake, contacts, leads, deals, tasks, lists, funnel, reports, api_keys)
+ROUTERS = (
+    intake,
+    contacts,
+    leads,
+    queue,
+    deals,
+    tasks,
+    lists,
+    funnel,
+    reports,
+    users,
+    operations,
+    api_keys,
+)
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:

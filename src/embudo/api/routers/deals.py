@@ -1,4 +1,4 @@
-"""`/api/v1/deals`: list, get, create, edit, move, won, lost — through `engine.deals`."""
+"""`/api/v1/deals`: list, get, create, edit, move, won, lost, rot-check — through the engine."""
 
 from __future__ import annotations
 
@@ -21,15 +21,21 @@ from embudo.api.schemas.deals import (
     DealWon,
     NewDeal,
 )
+from embudo.api.schemas.operations import PlaybookRun, RotCheck
 from embudo.domain.deals import DealSource
 from embudo.domain.errors import InvalidInput
 from embudo.engine.deal_details import update_deal
 from embudo.engine.deals import create_deal, lose_deal, move_deal, win_deal
+from embudo.engine.rotting import check_rotting, rotted
 from embudo.store.workspaces import Workspace
 
 router = APIRouter(prefix="/api/v1/deals", tags=["deals"], responses=PROBLEMS)
 DealId = Annotated[int, Path(ge=1, le=2**62)]
 API = DealSource.API
+Sort = Literal[
+    "id", "-id", "stage_at", "-stage_at", "amount", "-amount", "close_on", "-close_on"
+]  # fmt: skip
+"""`analytics.deals.SORTS`, ascending and descending (a test keeps the two equal)."""
 
 
 def _detail(conn: Connection, workspace_id: int, deal_id: int) -> DealDetail:
@@ -46,12 +52,23 @@ def list_all(
     stage: str | None = None,
     status: Literal["open", "won", "lost"] | None = None,
     owner: Annotated[str | None, Query(description="The owner's email")] = None,
+    sort: Annotated[Sort, Query(description="A field; prefix - for descending")] = "id",
 ) -> Page[DealSummary]:
-    """Deals by pipeline, stage, status and owner, oldest first."""
-    wanted = DealFilter(pipeline, stage, status, owner, paging.limit + 1, paging.offset)
+    """Deals by pipeline, stage, status and owner, oldest first unless sorted otherwise
+    (undated `close_on` last either way); a page at a time, by offset or cursor."""
+    wanted = DealFilter(
+        pipeline,
+        stage,
+        status,
+        owner,
+        paging.limit + 1,
+        paging.offset,
+        sort=sort,
+        after=paging.after(sort),
+    )
     rows = list_deals(conn, workspace.id, wanted)
     found = [DealSummary.model_validate(row) for row in rows[: paging.limit]]
-    return paging.page(found, len(rows) > paging.limit)
+    return paging.page(found, len(rows) > paging.limit, sort)
 
 
 @router.get("/{deal_id}")
@@ -159,3 +176,20 @@ def lost(
         now=now,
     )
     return _detail(conn, workspace.id, deal_id)
+
+
+@router.post("/rot-check")
+def rot_check(conn: SessionDep, workspace: WritingDep, now: NowDep) -> RotCheck:
+    """Run the `deal_rots` playbooks of open deals stalled past their stage's rotting_days
+    (run it on a schedule; a deal rots once per stage entry, so a rerun starts nothing twice)."""
+    stalled = rotted(conn, workspace, now)
+    runs = [
+        PlaybookRun(
+            playbook=ran.playbook,
+            subject=ran.subject,
+            trigger=ran.trigger_key,
+            outcomes=list(ran.outcomes),
+        )
+        for ran in check_rotting(conn, workspace, now)
+    ]
+    return RotCheck(rotting=len(stalled), runs=runs)
