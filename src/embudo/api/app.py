@@ -16,7 +16,7 @@ from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy import Engine
 
-from embudo.api import problems
+from embudo.api import docs, problems
 from embudo.api.dependencies import single_valued_query
 from embudo.api.limits import BodyLimit
 from embudo.api.routers import (
@@ -63,6 +63,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         summary="Segment-compatible intake and the REST API of one marketing and sales funnel.",
         lifespan=_disposing(engine) if owned else None,
         dependencies=[Depends(single_valued_query)],
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.engine = engine
     app.state.writer = for_writing(engine)
@@ -73,6 +75,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.add_middleware(BodyLimit)
     for module in ROUTERS:
         app.include_router(module.router)
+    docs.install(app)
     return app
 
 
