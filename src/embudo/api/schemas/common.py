@@ -38,7 +38,8 @@ class Page(BaseModel, Generic[Item]):
     By offset (`offset`, `limit`): `next_offset` is what to pass as `offset`
     for the next page, null on the last. By cursor (`cursor`, `limit`): pass
     `next_cursor` as `cursor`, or follow `next`; pages stay whole while rows
-    are added. Both are given on every page but the last.
+    are added. Every page but the last gives `next_cursor`, so a client may
+    switch from offsets to cursors; `next_offset` only when paging by offset.
     """
 
     data: list[Item]
