@@ -68,13 +68,13 @@ def test_the_queue_shows_mqls_past_their_first_touch(world: World) -> None:
 
 
 def test_the_sla_check_records_each_breach_once(store: Engine, world: World) -> None:
-    assert_problem(world.client.post("/api/v1/sla/check", headers=world.reader), 403)
-    first = world.client.post("/api/v1/sla/check", headers=world.admin)
+    assert_problem(world.client.post("/api/v1/checks/sla", headers=world.reader), 403)
+    first = world.client.post("/api/v1/checks/sla", headers=world.admin)
     assert first.json() == {"recorded": 1, "first_touch_hours": 24.0}
-    again = world.client.post("/api/v1/sla/check", headers=world.admin)
+    again = world.client.post("/api/v1/checks/sla", headers=world.admin)
     assert again.json()["recorded"] == 0
     assert count(store, sla_breaches) == 1
-    other = world.client.post("/api/v1/sla/check", headers=world.outsider)
+    other = world.client.post("/api/v1/checks/sla", headers=world.outsider)
     assert other.json()["recorded"] == 0
 
 
@@ -132,13 +132,13 @@ def test_the_rot_check_runs_each_rot_once_and_queues_its_notice(
     store: Engine, world: World
 ) -> None:
     deal_id = _stalled_deal(store)
-    assert_problem(world.client.post("/api/v1/deals/rot-check", headers=world.reader), 403)
-    ran = world.client.post("/api/v1/deals/rot-check", headers=world.admin)
+    assert_problem(world.client.post("/api/v1/checks/deal-rot", headers=world.reader), 403)
+    ran = world.client.post("/api/v1/checks/deal-rot", headers=world.admin)
     assert ran.status_code == 200, ran.text
     assert ran.json()["rotting"] == 1
     [run] = ran.json()["runs"]
     assert run["playbook"] == "stalled_deal" and str(deal_id) in run["subject"]
-    again = world.client.post("/api/v1/deals/rot-check", headers=world.admin).json()
+    again = world.client.post("/api/v1/checks/deal-rot", headers=world.admin).json()
     assert again == {"rotting": 1, "runs": []}
     pending = world.client.get("/api/v1/outbox", headers=world.reader).json()
     assert [(row["topic"], row["delivered_at"]) for row in pending["data"]] == [

@@ -21,6 +21,7 @@ from embudo.api.dependencies import single_valued_query
 from embudo.api.limits import BodyLimit
 from embudo.api.routers import (
     api_keys,
+    checks,
     contacts,
     deals,
     funnel,
@@ -48,6 +49,7 @@ ROUTERS = (
     reports,
     users,
     operations,
+    checks,
     api_keys,
 )
 

@@ -1,4 +1,4 @@
-"""`/api/v1/deals`: list, get, create, edit, move, won, lost, rot-check — through the engine."""
+"""`/api/v1/deals`: list, get, create, edit, move, won, lost — through `engine.deals`."""
 
 from __future__ import annotations
 
@@ -21,12 +21,10 @@ from embudo.api.schemas.deals import (
     DealWon,
     NewDeal,
 )
-from embudo.api.schemas.operations import PlaybookRun, RotCheck
 from embudo.domain.deals import DealSource
 from embudo.domain.errors import InvalidInput
 from embudo.engine.deal_details import update_deal
 from embudo.engine.deals import create_deal, lose_deal, move_deal, win_deal
-from embudo.engine.rotting import check_rotting, rotted
 from embudo.store.workspaces import Workspace
 
 router = APIRouter(prefix="/api/v1/deals", tags=["deals"], responses=PROBLEMS)
@@ -176,20 +174,3 @@ def lost(
         now=now,
     )
     return _detail(conn, workspace.id, deal_id)
-
-
-@router.post("/rot-check")
-def rot_check(conn: SessionDep, workspace: WritingDep, now: NowDep) -> RotCheck:
-    """Run the `deal_rots` playbooks of open deals stalled past their stage's rotting_days
-    (run it on a schedule; a deal rots once per stage entry, so a rerun starts nothing twice)."""
-    stalled = rotted(conn, workspace, now)
-    runs = [
-        PlaybookRun(
-            playbook=ran.playbook,
-            subject=ran.subject,
-            trigger=ran.trigger_key,
-            outcomes=list(ran.outcomes),
-        )
-        for ran in check_rotting(conn, workspace, now)
-    ]
-    return RotCheck(rotting=len(stalled), runs=runs)
