@@ -13,6 +13,9 @@ CATALOGUES := $(foreach lang,$(LANGUAGES),$(LOCALES)/$(lang)/LC_MESSAGES/message
 VENDOR := $(WEB)/static/vendor
 HTMX_VERSION := 2.0.11
 ECHARTS_VERSION := 5.6.0
+API_VENDOR := src/embudo/api/static/vendor
+SWAGGER_UI_VERSION := 5.35.0
+REDOC_VERSION := 2.5.4
 PORT ?= 8000
 
 .PHONY: demo test lint typecheck layers pytest bench bench-reports clean locales vendor screenshots
@@ -57,7 +60,8 @@ locales: $(STAMP)
 	$(BIN)/pybabel update -i $(LOCALES)/messages.pot -d $(LOCALES) -D messages --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/pybabel compile -d $(LOCALES) -D messages
 
-# Fetch the pinned JS libraries from the npm registry again (never needed to test or run).
+# Fetch the pinned JS libraries (the dashboard's, the API docs') from the npm registry again
+# (never needed to test or run).
 vendor:
 	tmp=$$(mktemp -d) && cd $$tmp && \
 	npm pack --silent htmx.org@$(HTMX_VERSION) echarts@$(ECHARTS_VERSION) && \
@@ -65,6 +69,13 @@ vendor:
 	cp package/LICENSE $(CURDIR)/$(VENDOR)/htmx.LICENSE && rm -rf package && \
 	tar xzf echarts-$(ECHARTS_VERSION).tgz && cp package/dist/echarts.min.js $(CURDIR)/$(VENDOR)/ && \
 	cp package/LICENSE $(CURDIR)/$(VENDOR)/echarts.LICENSE && cp package/NOTICE $(CURDIR)/$(VENDOR)/echarts.NOTICE && \
+	rm -rf package && npm pack --silent swagger-ui-dist@$(SWAGGER_UI_VERSION) redoc@$(REDOC_VERSION) && \
+	tar xzf swagger-ui-dist-$(SWAGGER_UI_VERSION).tgz && \
+	cp package/swagger-ui-bundle.js package/swagger-ui.css package/favicon-32x32.png $(CURDIR)/$(API_VENDOR)/ && \
+	cp package/LICENSE $(CURDIR)/$(API_VENDOR)/swagger-ui.LICENSE && cp package/NOTICE $(CURDIR)/$(API_VENDOR)/swagger-ui.NOTICE && \
+	rm -rf package && tar xzf redoc-$(REDOC_VERSION).tgz && \
+	cp package/bundles/redoc.standalone.js $(CURDIR)/$(API_VENDOR)/ && \
+	cp package/LICENSE $(CURDIR)/$(API_VENDOR)/redoc.LICENSE && \
 	rm -rf $$tmp
 
 screenshots: $(STAMP) $(CHROMIUM) $(CATALOGUES)

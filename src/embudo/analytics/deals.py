@@ -15,8 +15,9 @@ from typing import Any
 from sqlalchemy import Connection, Select, String, case, cast, func, select
 from sqlalchemy.orm import aliased
 
-from embudo.domain.errors import NotFound
+from embudo.domain.errors import InvalidInput, NotFound
 from embudo.domain.spec import FunnelSpec
+from embudo.store.keyset import Mark, Ordering
 from embudo.store.tables import (
     campaigns,
     channels,
@@ -41,11 +42,27 @@ class DealFilter:
     limit: int = 100
     offset: int = 0
     contact_id: int | None = None
+    sort: str = "id"
+    """One of `SORTS`, - first for descending."""
+    after: Mark | None = None
+    """Only the deals after this place in `sort` (a cursor's), raw as it came."""
+
+
+SORTS = {
+    "id": deals.c.id,
+    "stage_at": deals.c.stage_at,
+    "amount": deals.c.amount,
+    "close_on": deals.c.expected_close_on,
+}
 
 
 def list_deals(conn: Connection, workspace_id: int, wanted: DealFilter) -> list[dict[str, Any]]:
-    """Deals matching the filter, oldest first."""
-    query = _deal_rows(workspace_id).order_by(deals.c.id).limit(wanted.limit).offset(wanted.offset)
+    """Deals matching the filter in `wanted.sort` (the id breaks ties), oldest first by default."""
+    ordering = _ordering(wanted.sort)
+    query = _deal_rows(workspace_id).order_by(*ordering.order_by())
+    query = query.limit(wanted.limit).offset(wanted.offset)
+    if wanted.after is not None:
+        query = query.where(ordering.after(ordering.resume(wanted.after)))
     if wanted.pipeline is not None:
         query = query.where(deals.c.pipeline == wanted.pipeline)
     if wanted.stage is not None:
@@ -57,6 +74,13 @@ def list_deals(conn: Connection, workspace_id: int, wanted: DealFilter) -> list[
     if wanted.contact_id is not None:
         query = query.where(deals.c.contact_id == wanted.contact_id)
     return [_with_money(dict(row._mapping)) for row in conn.execute(query)]
+
+
+def _ordering(sort: str) -> Ordering:
+    column = SORTS.get(sort.removeprefix("-"))
+    if column is None:
+        raise InvalidInput(f"cannot sort by {sort!r}: use one of {', '.join(SORTS)} (- for desc)")
+    return Ordering(column, deals.c.id, descending=sort.startswith("-"))
 
 
 def _deal_rows(workspace_id: int) -> Select[Any]:

@@ -1,8 +1,10 @@
 """The contact directory: contacts filtered, sorted and read a page at a time.
 
-Pages are by offset (`limit`, `offset`), with one row read past the page to
-tell whether there is a next one: no count of the whole table per request.
-Every sort ends on the id, so a page boundary never repeats or skips a row.
+Pages are by offset (`limit`, `offset`) or after a mark (`after`: the last
+row's sort value and id, see `embudo.store.keyset`), with one row read past
+the page to tell whether there is a next one: no count of the whole table per
+request. Every sort ends on the id, so a page boundary never repeats or skips
+a row; a page after a mark stays so while contacts are added.
 `search` finds a contact by part of its email or name (the `name`,
 `firstName` and `lastName` traits), without regard to case.
 """
@@ -15,6 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, Select, func, or_, select
 
 from embudo.domain.errors import InvalidInput
+from embudo.store.keyset import Mark, Ordering
 from embudo.store.tables import channels, contacts, users
 
 SORTS = {
@@ -38,6 +41,8 @@ class ContactQuery:
     limit: int = 50
     offset: int = 0
     search: str | None = None
+    after: Mark | None = None
+    """Only the contacts after this place in `sort` (a cursor's), raw as it came."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,8 +53,11 @@ class ContactPage:
 
 def contact_page(conn: Connection, workspace_id: int, wanted: ContactQuery) -> ContactPage:
     """One page of live (not merged) contacts matching `wanted`."""
+    ordering = _ordering(wanted.sort)
     query = _filtered(_rows(workspace_id), wanted)
-    query = query.order_by(*_order(wanted.sort)).limit(wanted.limit + 1).offset(wanted.offset)
+    if wanted.after is not None:
+        query = query.where(ordering.after(ordering.resume(wanted.after)))
+    query = query.order_by(*ordering.order_by()).limit(wanted.limit + 1).offset(wanted.offset)
     rows = [dict(row._mapping) for row in conn.execute(query)]
     return ContactPage(rows[: wanted.limit], len(rows) > wanted.limit)
 
@@ -103,11 +111,9 @@ def _matching(search: str) -> Any:
     return or_(*(func.lower(field).like(pattern, escape="\\") for field in fields))
 
 
-def _order(sort: str) -> tuple[Any, ...]:
+def _ordering(sort: str) -> Ordering:
     """`score` ascending, `-score` descending; the id breaks ties the same way."""
     column = SORTS.get(sort.removeprefix("-"))
     if column is None:
         raise InvalidInput(f"cannot sort by {sort!r}: use one of {', '.join(SORTS)} (- for desc)")
-    if sort.startswith("-"):
-        return (column.desc(), contacts.c.id.desc())
-    return (column.asc(), contacts.c.id.asc())
+    return Ordering(column, contacts.c.id, descending=sort.startswith("-"))

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from embudo.store.keyset import Mark, Ordering
 from embudo.store.tables import contacts, tasks, users
 
 
@@ -20,6 +21,12 @@ class TaskFilter:
     limit: int = 100
     offset: int = 0
     contact_id: int | None = None
+    after: Mark | None = None
+    """Only the tasks after this place (a cursor's: due time and id), raw as it came."""
+
+
+DUE = Ordering(tasks.c.due_at, tasks.c.id)
+"""Soonest due first, undated last, then by id."""
 
 
 def list_tasks(
@@ -41,7 +48,7 @@ def list_tasks(
         .outerjoin(contacts, contacts.c.id == tasks.c.contact_id)
         .outerjoin(users, users.c.id == tasks.c.owner_id)
         .where(tasks.c.workspace_id == workspace_id)
-        .order_by(tasks.c.due_at.is_(None), tasks.c.due_at, tasks.c.id)
+        .order_by(*DUE.order_by())
         .limit(wanted.limit)
         .offset(wanted.offset)
     )
@@ -53,4 +60,6 @@ def list_tasks(
         query = query.where(tasks.c.due_at < now)
     if wanted.contact_id is not None:
         query = query.where(tasks.c.contact_id == wanted.contact_id)
+    if wanted.after is not None:
+        query = query.where(DUE.after(DUE.resume(wanted.after)))
     return [dict(row._mapping) for row in conn.execute(query)]

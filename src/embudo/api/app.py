@@ -16,24 +16,42 @@ from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy import Engine
 
-from embudo.api import problems
+from embudo.api import docs, problems
 from embudo.api.dependencies import single_valued_query
 from embudo.api.limits import BodyLimit
 from embudo.api.routers import (
     api_keys,
+    checks,
     contacts,
     deals,
     funnel,
     intake,
     leads,
     lists,
+    operations,
+    queue,
     reports,
     tasks,
+    users,
 )
 from embudo.config import Settings, load_settings
 from embudo.store.session import connect, for_writing
 
-ROUTERS = (intake, contacts, leads, deals, tasks, lists, funnel, reports, api_keys)
+ROUTERS = (
+    intake,
+    contacts,
+    leads,
+    queue,
+    deals,
+    tasks,
+    lists,
+    funnel,
+    reports,
+    users,
+    operations,
+    checks,
+    api_keys,
+)
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
@@ -47,6 +65,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         summary="Segment-compatible intake and the REST API of one marketing and sales funnel.",
         lifespan=_disposing(engine) if owned else None,
         dependencies=[Depends(single_valued_query)],
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.engine = engine
     app.state.writer = for_writing(engine)
@@ -57,6 +77,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.add_middleware(BodyLimit)
     for module in ROUTERS:
         app.include_router(module.router)
+    docs.install(app)
     return app
 
 

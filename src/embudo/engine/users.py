@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, insert, select, update
 
-from embudo.domain.errors import InvalidInput
+from embudo.domain.errors import InvalidInput, NotFound
 from embudo.store.tables import users
 
 TEAM = re.compile(r"^[a-z][a-z0-9_]{0,19}$")
@@ -46,3 +46,15 @@ def add_user(
         created_at=now,
     )
     return int(conn.execute(row.returning(users.c.id)).scalar_one())
+
+
+def set_active(conn: Connection, workspace_id: int, user_id: int, *, active: bool) -> None:
+    """Let a user be given leads and deals again, or stop it. An inactive user keeps what
+    they own, but a lead of theirs entering the hand-off again is assigned anew. Again is fine."""
+    changed = conn.execute(
+        update(users)
+        .where(users.c.workspace_id == workspace_id, users.c.id == user_id)
+        .values(active=active)
+    )
+    if changed.rowcount == 0:
+        raise NotFound(f"no user {user_id} — list them with: embudo user list")

@@ -26,11 +26,19 @@ def find_active_user(conn: Connection, workspace_id: int, email: str) -> int:
     return int(found)
 
 
+SHOWN = (users.c.id, users.c.email, users.c.name, users.c.team, users.c.role, users.c.active)
+
+
 def list_users(conn: Connection, workspace_id: int) -> list[dict[str, Any]]:
     """Every user of the workspace, by team then email."""
-    query = (
-        select(users.c.id, users.c.email, users.c.name, users.c.team, users.c.role, users.c.active)
-        .where(users.c.workspace_id == workspace_id)
-        .order_by(users.c.team, users.c.email)
-    )
-    return [dict(row._mapping) for row in conn.execute(query)]
+    query = select(*SHOWN).where(users.c.workspace_id == workspace_id)
+    return [dict(row._mapping) for row in conn.execute(query.order_by(users.c.team, users.c.email))]
+
+
+def show_user(conn: Connection, workspace_id: int, user_id: int) -> dict[str, Any]:
+    """One user of the workspace, active or not."""
+    query = select(*SHOWN).where(users.c.workspace_id == workspace_id, users.c.id == user_id)
+    found = conn.execute(query).first()
+    if found is None:
+        raise NotFound(f"no user {user_id} — list them with: embudo user list")
+    return dict(found._mapping)

@@ -1,4 +1,5 @@
-"""`/api/v1/contacts`: the directory, and one contact with its score explained and timeline."""
+"""`/api/v1/contacts`: the directory, one contact with its score explained and latest events,
+and its whole timeline a page at a time."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from embudo.api.schemas.contacts import (
     TimelineEvent,
     Transition,
 )
+from embudo.store.contacts import find_contact
 
 router = APIRouter(prefix="/api/v1/contacts", tags=["contacts"], responses=PROBLEMS)
 Sort = Literal[
@@ -27,6 +29,8 @@ Sort = Literal[
     "first_seen_at", "-first_seen_at", "email", "-email", "id", "-id",
 ]  # fmt: skip
 """The directory's `SORTS`, ascending and descending (a test keeps the two equal)."""
+NEWEST_FIRST = "-occurred_at"
+"""The one order of a timeline, as its cursors name it."""
 
 
 @router.get("")
@@ -41,12 +45,21 @@ def list_contacts(
     max_score: float | None = None,
     sort: Annotated[Sort, Query(description="A field; prefix - for descending")] = "-score",
 ) -> Page[ContactSummary]:
-    """Live contacts, filtered and sorted, a page at a time."""
+    """Live contacts, filtered and sorted, a page at a time (by offset or cursor)."""
     wanted = ContactQuery(
-        stage, owner, channel, min_score, max_score, sort, paging.limit, paging.offset
+        stage,
+        owner,
+        channel,
+        min_score,
+        max_score,
+        sort,
+        paging.limit,
+        paging.offset,
+        after=paging.after(sort),
     )
     found = contact_page(conn, workspace.id, wanted)
-    return paging.page([ContactSummary.model_validate(row) for row in found.rows], found.more)
+    data = [ContactSummary.model_validate(row) for row in found.rows]
+    return paging.page(data, found.more, sort)
 
 
 @router.get("/{contact}")
@@ -64,3 +77,14 @@ def get_contact(
         transitions=[Transition.model_validate(t._mapping) for t in explained.transitions],
         timeline=[TimelineEvent.model_validate(e) for e in timeline(conn, row["id"])],
     )
+
+
+@router.get("/{contact}/events")
+def list_events(
+    conn: SessionDep, workspace: ReadingDep, contact: ContactPath, paging: PagingDep
+) -> Page[TimelineEvent]:
+    """The contact's whole timeline, newest first; a page at a time, by offset or cursor."""
+    contact_id = find_contact(conn, workspace.id, contact)
+    rows = timeline(conn, contact_id, paging.limit + 1, paging.offset, paging.after(NEWEST_FIRST))
+    found = [TimelineEvent.model_validate(row) for row in rows[: paging.limit]]
+    return paging.page(found, len(rows) > paging.limit, NEWEST_FIRST)

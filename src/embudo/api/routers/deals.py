@@ -30,6 +30,10 @@ from embudo.store.workspaces import Workspace
 router = APIRouter(prefix="/api/v1/deals", tags=["deals"], responses=PROBLEMS)
 DealId = Annotated[int, Path(ge=1, le=2**62)]
 API = DealSource.API
+Sort = Literal[
+    "id", "-id", "stage_at", "-stage_at", "amount", "-amount", "close_on", "-close_on"
+]  # fmt: skip
+"""`analytics.deals.SORTS`, ascending and descending (a test keeps the two equal)."""
 
 
 def _detail(conn: Connection, workspace_id: int, deal_id: int) -> DealDetail:
@@ -46,12 +50,23 @@ def list_all(
     stage: str | None = None,
     status: Literal["open", "won", "lost"] | None = None,
     owner: Annotated[str | None, Query(description="The owner's email")] = None,
+    sort: Annotated[Sort, Query(description="A field; prefix - for descending")] = "id",
 ) -> Page[DealSummary]:
-    """Deals by pipeline, stage, status and owner, oldest first."""
-    wanted = DealFilter(pipeline, stage, status, owner, paging.limit + 1, paging.offset)
+    """Deals by pipeline, stage, status and owner, oldest first unless sorted otherwise
+    (undated `close_on` last either way); a page at a time, by offset or cursor."""
+    wanted = DealFilter(
+        pipeline,
+        stage,
+        status,
+        owner,
+        paging.limit + 1,
+        paging.offset,
+        sort=sort,
+        after=paging.after(sort),
+    )
     rows = list_deals(conn, workspace.id, wanted)
     found = [DealSummary.model_validate(row) for row in rows[: paging.limit]]
-    return paging.page(found, len(rows) > paging.limit)
+    return paging.page(found, len(rows) > paging.limit, sort)
 
 
 @router.get("/{deal_id}")

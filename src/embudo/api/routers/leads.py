@@ -1,4 +1,4 @@
-"""`/api/v1/leads/{contact}/…`: accept, reject, recycle, disqualify, reopen.
+"""`/api/v1/leads/{contact}/…`: assign, accept, reject, recycle, disqualify, reopen.
 
 The same engine calls as `embudo lead …`; the API key's name is recorded as
 who made the move.
@@ -12,10 +12,11 @@ from fastapi import APIRouter
 from sqlalchemy import Connection
 
 from embudo.api.dependencies import ActorDep, NowDep, SessionDep, WritingDep
-from embudo.api.problems import PROBLEMS
+from embudo.api.problems import PROBLEMS, ProblemError, named_in_body
 from embudo.api.schemas.contacts import ContactPath
-from embudo.api.schemas.leads import LeadMoved, Reason, Rejection
+from embudo.api.schemas.leads import Assignment, LeadAssigned, LeadMoved, Reason, Rejection
 from embudo.domain.spec import MoveKind
+from embudo.engine.assignment import assign_contact
 from embudo.engine.handoff import Answered, accept_lead, reject_lead
 from embudo.engine.moves import move_contact
 from embudo.store.contacts import find_contact
@@ -32,6 +33,31 @@ def _answered(answered: Answered) -> LeadMoved:
         at=answered.at,
         late_first_touch=answered.late,
     )
+
+
+@router.post("/assign")
+def assign(
+    conn: SessionDep,
+    workspace: WritingDep,
+    actor: ActorDep,
+    now: NowDep,
+    contact: ContactPath,
+    body: Assignment | None = None,
+) -> LeadAssigned:
+    """Give the contact an owner: the active user named in `to`, else whom the hand-off
+    rules and the team's round-robin choose (409 if the team has no active user)."""
+    find_contact(conn, workspace.id, contact)
+    with named_in_body():
+        made = assign_contact(
+            conn, workspace, contact, to=body.to if body else None, actor=actor, now=now
+        )
+    if made is None:
+        team = workspace.spec.handoff.team
+        detail = (
+            f"nobody to assign: team '{team}' has no active user — add one (POST /api/v1/users)"
+        )
+        raise ProblemError(409, "handoff.no_owner", detail)
+    return LeadAssigned(contact_id=made.contact_id, owner=made.owner_email, rule=made.rule, at=now)
 
 
 @router.post("/accept")

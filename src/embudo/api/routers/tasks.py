@@ -13,6 +13,8 @@ from embudo.api.schemas.common import Page, PagingDep
 from embudo.api.schemas.tasks import Done, NewTask, Task, TaskCreated, TaskDone
 from embudo.engine import tasks as engine_tasks
 
+DUE_SORT = "due_at"
+"""The one order of tasks, as their cursors name it."""
 router = APIRouter(prefix="/api/v1/tasks", tags=["tasks"], responses=PROBLEMS)
 
 
@@ -25,14 +27,18 @@ def list_all(
     owner: Annotated[str | None, Query(description="The owner's email")] = None,
     status: Literal["open", "overdue", "all"] = "open",
 ) -> Page[Task]:
-    """Tasks, soonest due first (undated last)."""
+    """Tasks, soonest due first (undated last); a page at a time, by offset or cursor."""
     wanted = TaskFilter(
-        owner, status == "open", status == "overdue", paging.limit + 1, paging.offset
+        owner,
+        status == "open",
+        status == "overdue",
+        paging.limit + 1,
+        paging.offset,
+        after=paging.after(DUE_SORT),
     )
     rows = list_tasks(conn, workspace.id, wanted, now)
-    return paging.page(
-        [Task.model_validate(row) for row in rows[: paging.limit]], len(rows) > paging.limit
-    )
+    found = [Task.model_validate(row) for row in rows[: paging.limit]]
+    return paging.page(found, len(rows) > paging.limit, DUE_SORT)
 
 
 @router.post("", status_code=201)

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any, Generic, TypeVar
 
-from fastapi import Depends, Query
-from pydantic import BaseModel, ConfigDict, field_validator
+from fastapi import Depends, Query, Request
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from starlette.datastructures import URL
 
+from embudo.api import cursors
+from embudo.domain.errors import InvalidInput
 from embudo.domain.messages import holds_nul
+from embudo.store.keyset import Mark
 
 Item = TypeVar("Item")
 MAX_LIMIT = 200
@@ -28,28 +33,71 @@ class Closed(BaseModel):
 
 
 class Page(BaseModel, Generic[Item]):
-    """One page: `next_offset` is what to pass as `offset` for the next, null on the last."""
+    """One page, by offset or by cursor.
+
+    By offset (`offset`, `limit`): `next_offset` is what to pass as `offset`
+    for the next page, null on the last. By cursor (`cursor`, `limit`): pass
+    `next_cursor` as `cursor`, or follow `next`; pages stay whole while rows
+    are added. Every page but the last gives `next_cursor`, so a client may
+    switch from offsets to cursors; `next_offset` only when paging by offset.
+    """
 
     data: list[Item]
     limit: int
-    offset: int
-    next_offset: int | None
+    offset: int | None = Field(description="The offset asked for; null when paging by cursor")
+    next_offset: int | None = Field(description="The next page's offset; null by cursor")
+    next_cursor: str | None = Field(default=None, description="The next page's cursor (opaque)")
+    next: str | None = Field(
+        default=None, description="The next page's path and query: this one with the cursor"
+    )
 
 
-class Paging(BaseModel):
+@dataclass(frozen=True, slots=True)
+class Paging:
+    """What page a request asked for: by `offset`, or after a `cursor`."""
+
     limit: int
     offset: int
+    cursor: str | None = None
+    url: URL | None = None
+    """The request's, to link the next page."""
 
-    def page(self, data: list[Item], more: bool) -> Page[Item]:
-        following = self.offset + self.limit if more else None
-        return Page[Item](data=data, limit=self.limit, offset=self.offset, next_offset=following)
+    def after(self, sort: str = "id") -> Mark | None:
+        """The place the cursor holds (made under `sort`), None without one."""
+        return None if self.cursor is None else cursors.read(self.cursor, sort)
+
+    def page(self, data: list[Item], more: bool, sort: str = "id") -> Page[Item]:
+        """`data` as a page; `more` if rows follow it, in `sort` (the cursor's order)."""
+        following = cursors.write(sort, data[-1]) if more and data else None
+        by_offset = self.cursor is None
+        return Page[Item](
+            data=data,
+            limit=self.limit,
+            offset=self.offset if by_offset else None,
+            next_offset=self.offset + self.limit if more and by_offset else None,
+            next_cursor=following,
+            next=self._link(following) if following else None,
+        )
+
+    def _link(self, cursor: str) -> str | None:
+        if self.url is None:
+            return None
+        url = self.url.remove_query_params("offset").include_query_params(cursor=cursor)
+        return f"{url.path}?{url.query}"
 
 
 def paging(
+    request: Request,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page")] = 50,
     offset: Annotated[int, Query(ge=0, le=10_000_000, description="Items to skip")] = 0,
+    cursor: Annotated[
+        str | None,
+        Query(max_length=2000, description="Start after this `next_cursor` (not with `offset`)"),
+    ] = None,
 ) -> Paging:
-    return Paging(limit=limit, offset=offset)
+    if cursor is not None and offset:
+        raise InvalidInput("give `offset` or `cursor`, not both: a cursor already holds the place")
+    return Paging(limit, offset, cursor, request.url)
 
 
 PagingDep = Annotated[Paging, Depends(paging)]
