@@ -21,6 +21,7 @@ import ibis
 
 from embudo.analytics.report import epoch_seconds
 from embudo.analytics.source import Source
+from embudo.analytics.stage_visits import time_order
 from embudo.domain.sla import SALES_ACTIVITIES, SALES_MOVES
 
 
@@ -76,7 +77,7 @@ def _answers(source: Source) -> ibis.Table:
     """Every entry (counted or not: a later one ends the earlier one's wait) with its answer:
     contact_id, occurred_at, entry_id, the contact's next move and its reason."""
     moves = source.table("lifecycle_transitions")
-    by_contact = ibis.window(group_by=moves.contact_id, order_by=[moves.occurred_at, moves.id])
+    by_contact = ibis.window(group_by=moves.contact_id, order_by=time_order(moves))
     ranked = moves.mutate(
         answer=moves.move.lead().over(by_contact), reason=moves.reason.lead().over(by_contact)
     )
