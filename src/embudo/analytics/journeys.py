@@ -70,9 +70,12 @@ def _deals(source: Source, won: ibis.Table) -> ibis.Table:
     )
     contacts = source.table("contacts")
     first = named(source, contacts.select("channel_id", "campaign_id", first_id=contacts.id))
-    deals = won.select("deal_id", "contact_id", "amount", "won_at").join(opened, "deal_id")
+    # Every won deal has its opening move and its contact: left joins keep the won deals
+    # the outer loop, so SQLite looks each one's contact up by its key.
+    deals = won.select("deal_id", "contact_id", "amount", "won_at")
+    deals = deals.left_join(opened, "deal_id")
     deals = deals.left_join(became, deals.contact_id == became.lead_contact_id)
-    deals = deals.join(first, deals.contact_id == first.first_id)
+    deals = deals.left_join(first, deals.contact_id == first.first_id)
     return deals.select(
         "deal_id",
         "amount",
