@@ -21,49 +21,97 @@ import ibis
 
 from embudo.analytics.report import epoch_seconds
 from embudo.analytics.source import Source
+from embudo.analytics.stage_visits import time_order
 from embudo.domain.sla import SALES_ACTIVITIES, SALES_MOVES
 
 
 def answered_entries(source: Source, entries: ibis.Table) -> ibis.Table:
-    """`entries` (from `qualified.mql_entries`) with `answer`, `reason` and `on_time`."""
-    answers = _answers(source)
-    found = entries.join(answers, entries.entry_id == answers.answered_id).drop("answered_id")
-    touched = _first_touches(source, found)
-    with_touch = found.left_join(touched, found.entry_id == touched.touched_id)
-    return with_touch.drop("touched_id", "next_entry_at")
+    """`entries` (from `qualified.mql_entries`) with `answer`, `reason` and `on_time`.
+
+    Every entry's outcome is worked out in one derived table (`_outcomes`),
+    joined to `entries` by the entry's id: a store then looks each entry's
+    own row up by its key, where joining two derived tables would make
+    SQLite compare every pair.
+    """
+    outcomes = _outcomes(source)
+    found = entries.join(outcomes, entries.entry_id == outcomes.outcome_id)
+    return found.drop("outcome_id")
+
+
+def _outcomes(source: Source) -> ibis.Table:
+    """outcome_id (the entry), answer, reason and on_time (null when untouched) of every entry.
+
+    A touch belongs to its contact's latest entry at or before it: the entries
+    (with their answers) and the touches are read as one stream per contact in
+    time order (an entry before a touch at the same instant, entries at one
+    instant by id), and a running count of entries numbers each touch with its
+    entry. One sort and one grouping, where joining every entry to every touch
+    of its contact would compare each pair.
+    """
+    stream = _stream(_answers(source), _touches(source))
+    order = [stream.at, ibis.desc(stream.is_entry), stream.entry_id]
+    numbered = stream.mutate(
+        ordinal=stream.is_entry.sum().over(
+            ibis.window(group_by=stream.contact_id, order_by=order, rows=(None, 0))
+        )
+    )
+    touch = numbered.is_entry == 0
+    first = (
+        numbered.filter(numbered.ordinal > 0)
+        .group_by(["contact_id", "ordinal"])
+        .aggregate(
+            outcome_id=numbered.entry_id.max(),
+            answer=numbered.answer.max(),
+            reason=numbered.reason.max(),
+            entered_at=numbered.at.min(where=~touch),
+            touched_at=numbered.at.min(where=touch),
+        )
+    )
+    waited = epoch_seconds(first.touched_at) - epoch_seconds(first.entered_at)
+    return first.select(
+        "outcome_id", "answer", "reason", on_time=waited <= _allowed_seconds(source)
+    )
 
 
 def _answers(source: Source) -> ibis.Table:
-    """For each entry: the next move of its contact, its reason, and the contact's next entry."""
+    """Every entry (counted or not: a later one ends the earlier one's wait) with its answer:
+    contact_id, occurred_at, entry_id, the contact's next move and its reason."""
     moves = source.table("lifecycle_transitions")
-    by_contact = ibis.window(group_by=moves.contact_id, order_by=[moves.occurred_at, moves.id])
+    by_contact = ibis.window(group_by=moves.contact_id, order_by=time_order(moves))
     ranked = moves.mutate(
         answer=moves.move.lead().over(by_contact), reason=moves.reason.lead().over(by_contact)
     )
     entries = ranked.filter(ranked.to_stage == source.spec.handoff.stage)
-    following = ibis.window(group_by=entries.contact_id, order_by=[entries.occurred_at, entries.id])
-    return entries.select(
-        answered_id=entries.id,
-        answer=entries.answer,
-        reason=entries.reason,
-        next_entry_at=entries.occurred_at.lead().over(following),
-    )
+    return entries.select("contact_id", "occurred_at", "answer", "reason", entry_id=entries.id)
 
 
-def _first_touches(source: Source, entries: ibis.Table) -> ibis.Table:
-    """touched_id (the entry) and on_time, for the entries sales touched at all."""
-    touches = _touches(source)
-    joined = entries.join(
-        touches,
-        [
-            entries.contact_id == touches.touch_contact_id,
-            touches.touched_at >= entries.occurred_at,
-            entries.next_entry_at.isnull() | (touches.touched_at < entries.next_entry_at),
-        ],
-    )
-    waited = epoch_seconds(joined.touched_at) - epoch_seconds(joined.occurred_at)
-    first = joined.group_by(touched_id=joined.entry_id).aggregate(waited=waited.min())
-    return first.select("touched_id", on_time=first.waited <= _allowed_seconds(source))
+def _stream(entries: ibis.Table, touches: ibis.Table) -> ibis.Table:
+    """contact_id, at, entry_id, answer, reason (null for a touch) and is_entry (1 or 0)."""
+    columns = {
+        "contact_id": "int64",
+        "at": "timestamp",
+        "entry_id": "int64",
+        "answer": "string",
+        "reason": "string",
+        "is_entry": "int64",
+    }
+    marked = entries.select(
+        "contact_id",
+        "entry_id",
+        "answer",
+        "reason",
+        at=entries.occurred_at,
+        is_entry=ibis.literal(1),
+    ).cast(columns)
+    touched = touches.select(
+        contact_id=touches.touch_contact_id,
+        entry_id=ibis.null("int64"),
+        answer=ibis.null("string"),
+        reason=ibis.null("string"),
+        at=touches.touched_at,
+        is_entry=ibis.literal(0),
+    ).cast(columns)
+    return marked.union(touched.select(*marked.columns), distinct=False)
 
 
 def _touches(source: Source) -> ibis.Table:

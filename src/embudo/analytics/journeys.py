@@ -70,9 +70,12 @@ def _deals(source: Source, won: ibis.Table) -> ibis.Table:
     )
     contacts = source.table("contacts")
     first = named(source, contacts.select("channel_id", "campaign_id", first_id=contacts.id))
-    deals = won.select("deal_id", "contact_id", "amount", "won_at").join(opened, "deal_id")
+    # Every won deal has its opening move and its contact: left joins keep the won deals
+    # the outer loop, so SQLite looks each one's contact up by its key.
+    deals = won.select("deal_id", "contact_id", "amount", "won_at")
+    deals = deals.left_join(opened, "deal_id")
     deals = deals.left_join(became, deals.contact_id == became.lead_contact_id)
-    deals = deals.join(first, deals.contact_id == first.first_id)
+    deals = deals.left_join(first, deals.contact_id == first.first_id)
     return deals.select(
         "deal_id",
         "amount",
@@ -85,25 +88,22 @@ def _deals(source: Source, won: ibis.Table) -> ibis.Table:
 
 
 def _touches(source: Source, won: ibis.Table) -> ibis.Table:
-    """deal_id, event_id, touch_s, channel, campaign of each touch before its deal was won."""
+    """deal_id, event_id, touch_s, channel, campaign of each touch before its deal was won.
+
+    The won deals are joined to their contacts' events first, then the events
+    found are named: a store looks each deal's events up by its index on
+    (contact_id, occurred_at) instead of naming every event it holds.
+    """
     events = source.table("events")
-    marked = named(
-        source,
-        events.select(
-            "channel_id",
-            "campaign_id",
-            "occurred_at",
-            event_id=events.id,
-            toucher=events.contact_id,
-        ),
-    )
-    marked = marked.filter(marked.channel != DIRECT)
     deals = won.select("deal_id", "contact_id", "won_at")
-    joined = marked.join(
-        deals, [marked.toucher == deals.contact_id, marked.occurred_at <= deals.won_at]
+    joined = deals.join(
+        events, [events.contact_id == deals.contact_id, events.occurred_at <= deals.won_at]
     )
-    return joined.select(
-        "deal_id", "event_id", "channel", "campaign", touch_s=epoch_seconds(joined.occurred_at)
+    found = joined.select("deal_id", "channel_id", "campaign_id", "occurred_at", event_id=joined.id)
+    marked = named(source, found)
+    marked = marked.filter(marked.channel != DIRECT)
+    return marked.select(
+        "deal_id", "event_id", "channel", "campaign", touch_s=epoch_seconds(marked.occurred_at)
     )
 
 

@@ -41,21 +41,34 @@ def visits(moves: ibis.Table, subject: str, moment: datetime) -> ibis.Table:
 
     `moves` has the subject column, `to_stage`, `occurred_at` and `id` (the
     tie-break between moves at the same instant). Moves at or after `moment`
-    have not happened yet, so a visit they end is still open.
+    have not happened yet, so a visit they end is still open. Each move's next
+    one is found among all moves and kept when it came before `moment` (the
+    same thing, moves being in time order), so a store reads the moves in
+    its per-subject index order instead of sorting the ones before `moment`.
     """
-    seen = moves.filter(moves.occurred_at < moment)
-    order = [seen.occurred_at, seen.id]
-    left_at = seen.occurred_at.lead().over(group_by=seen[subject], order_by=order)
-    stepped = seen.mutate(left_at=left_at)
-    still = stepped.left_at.isnull()
-    until = ibis.ifelse(still, ibis.literal(floored(moment)), epoch_seconds(stepped.left_at))
-    return stepped.select(
+    order = time_order(moves)
+    left_at = moves.occurred_at.lead().over(group_by=moves[subject], order_by=order)
+    stepped = moves.mutate(left_at=left_at)
+    seen = stepped.filter(stepped.occurred_at < moment)
+    still = seen.left_at.isnull() | (seen.left_at >= moment)
+    until = ibis.ifelse(still, ibis.literal(floored(moment)), epoch_seconds(seen.left_at))
+    return seen.select(
         subject,
-        stage=stepped.to_stage,
-        entered_at=stepped.occurred_at,
-        seconds=until - epoch_seconds(stepped.occurred_at),
+        stage=seen.to_stage,
+        entered_at=seen.occurred_at,
+        seconds=until - epoch_seconds(seen.occurred_at),
         open=still,
     )
+
+
+def time_order(moves: ibis.Table) -> list[ibis.Value]:
+    """`occurred_at`, then `id`: the order of a subject's moves, as the store's index holds it.
+
+    Both columns are never null; saying nulls come first (SQLite's own order)
+    keeps Ibis from asking for nulls last, which SQLite's index cannot give
+    without sorting again.
+    """
+    return [ibis.asc(moves.occurred_at, nulls_first=True), ibis.asc(moves.id, nulls_first=True)]
 
 
 def floored(moment: datetime) -> int:
@@ -74,5 +87,7 @@ def with_middle(rows: ibis.Table, keys: list[str], value: str) -> ibis.Table:
     """
     ordered = ibis.window(group_by=keys, order_by=rows[value])
     position = ibis.row_number().over(ordered)
-    size = rows[value].count().over(ibis.window(group_by=keys))
+    # The whole group, over the same order: one sort serves both windows.
+    whole = ibis.window(group_by=keys, order_by=rows[value], rows=(None, None))
+    size = rows[value].count().over(whole)
     return rows.mutate(middle=(position * 2 >= size - 2) & (position * 2 <= size))

@@ -238,7 +238,23 @@ lifecycle_transitions = Table(
     Column("recorded_at", UtcDateTime, nullable=False),
     Index("ix_lifecycle_transitions_contact", "contact_id", "id"),
     Index("ix_lifecycle_transitions_workspace_occurred", "workspace_id", "occurred_at"),
+    Index(
+        "ix_lifecycle_transitions_workspace_contact_occurred",
+        "workspace_id",
+        "contact_id",
+        "occurred_at",
+        "id",
+    ),
+    Index(
+        "ix_lifecycle_transitions_workspace_to_stage",
+        "workspace_id",
+        "to_stage",
+        "occurred_at",
+        "contact_id",
+    ),
 )
+"""Append-only. The reports read each contact's moves in time order, and one stage's
+entries, from the last two indexes (migration 0008)."""
 
 lists = Table(
     "lists",
