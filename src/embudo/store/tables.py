@@ -254,7 +254,7 @@ lifecycle_transitions = Table(
     ),
 )
 """Append-only. The reports read each contact's moves in time order, and one stage's
-entries, from the last two indexes (migration 0008)."""
+entries, from the last two indexes (migration 0007)."""
 
 lists = Table(
     "lists",

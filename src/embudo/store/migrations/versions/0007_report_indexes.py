@@ -1,6 +1,6 @@
 """Report indexes: the lifecycle moves in the orders the reports read them.
 
-Revision ID: 0008
+Revision ID: 0007
 Revises: 0006
 Create Date: 2026-11-26
 
@@ -21,7 +21,7 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0008"
+revision: str = "0007"
 down_revision: str | Sequence[str] | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
