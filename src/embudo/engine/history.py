@@ -168,20 +168,12 @@ def _contacts(conn: Connection, ids: Collection[int]) -> dict[int, ContactHistor
     ).where(among(conn, contacts.c.id, ids))
     if conn.dialect.name == "postgresql":
         query = query.with_for_update()
-    return {
-        row.id: ContactHistory(
-            row.id,
-            row.stage,
-            row.stage_at,
-            row.company_id,
-            None,
-            row.first_seen_at,
-            row.last_seen_at,
-            row.channel_id,
-            row.campaign_id,
+    found = {}
+    for cid, stage, stage_at, company, first, last, channel, campaign in conn.execute(query):
+        found[cid] = ContactHistory(
+            cid, stage, stage_at, company, None, first, last, channel, campaign
         )
-        for row in conn.execute(query)
-    }
+    return found
 
 
 def _events(
@@ -206,11 +198,9 @@ def _events(
             )
         )
     for query in queries:
-        for row in conn.execute(query):
-            occurrence = Occurrence(row.name, row.occurred_at, row.properties or {})
-            recorded[row.contact_id].append(
-                Recorded(row.id, occurrence, row.channel_id, row.campaign_id)
-            )
+        for event_id, contact_id, name, at, properties, channel, campaign in conn.execute(query):
+            occurrence = Occurrence(name, at, properties or {})
+            recorded[contact_id].append(Recorded(event_id, occurrence, channel, campaign))
     return recorded
 
 

@@ -34,8 +34,10 @@ class _Prepared:
 
     def parameters(self, row: Mapping[str, Any]) -> Any:
         values = tuple(
-            row[name] if process is None else process(row[name])
-            for name, process in zip(self.names, self.processors, strict=True)
+            [
+                row[name] if process is None else process(row[name])
+                for name, process in zip(self.names, self.processors, strict=True)
+            ]
         )
         return values if self.positional else dict(zip(self.names, values, strict=True))
 
