@@ -26,12 +26,22 @@ class ContactFacts:
     occurrences: Sequence[Occurrence]
     entries: list[Points] = field(default_factory=list)
     _by_name: dict[str, list[Occurrence]] | None = field(default=None, repr=False)
+    _carriers: dict[tuple[str, str], list[Occurrence]] = field(default_factory=dict, repr=False)
 
     def trait(self, name: str, at: datetime) -> Any:
-        return _as_of(self.occurrences, "identify", name, at, self.traits)
+        return _as_of(self._carrying("identify", name), name, at, self.traits)
 
     def company_trait(self, name: str, at: datetime) -> Any:
-        return _as_of(self.occurrences, "group", name, at, self.company)
+        return _as_of(self._carrying("group", name), name, at, self.company)
+
+    def _carrying(self, kind: str, name: str) -> list[Occurrence]:
+        """The `kind` messages (in time order) that carried trait `name`, found once."""
+        key = (kind, name)
+        found = self._carriers.get(key)
+        if found is None:
+            found = [item for item in self.named(kind) if name in item.properties]
+            self._carriers[key] = found
+        return found
 
     def score(self, kind: str, at: datetime) -> float:
         return total(self.entries, None if kind == "total" else ScoreKind(kind), at)
@@ -49,11 +59,11 @@ class ContactFacts:
         return [entry.occurred_at for entry in self.entries]
 
 
-def _as_of(
-    occurrences: Sequence[Occurrence], kind: str, name: str, at: datetime, now: Mapping[str, Any]
-) -> Any:
-    carriers = [item for item in occurrences if item.name == kind and name in item.properties]
+def _as_of(carriers: Sequence[Occurrence], name: str, at: datetime, now: Mapping[str, Any]) -> Any:
+    """The trait as the last carrier at or before `at` said; as it is now if none ever did."""
     if not carriers:
         return now.get(name)
-    known = [item for item in carriers if item.at <= at]
-    return known[-1].properties[name] if known else None
+    for item in reversed(carriers):
+        if item.at <= at:
+            return item.properties[name]
+    return None

@@ -81,6 +81,11 @@ def engagement_points(
     return entries
 
 
+def capped(scoring: Scoring) -> list[EngagementRule]:
+    """The engagement rules with a cap: the only ones whose points given so far matter."""
+    return [rule for rule in scoring.engagement if rule.cap is not None]
+
+
 def _capped(rule: EngagementRule, given: float) -> float:
     """Points within the cap: positive rules up to `cap`, negative ones down to `-cap`."""
     if rule.cap is None:

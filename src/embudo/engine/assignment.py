@@ -258,6 +258,7 @@ def _facts(conn: Connection, contact_id: int) -> Facts:
         watched=(),
         described=(),
         with_entries=True,
+        capped=(),
     )
     history = load(conn, reading)[contact_id]
     if history.company_id is not None:

@@ -30,6 +30,7 @@ from embudo.domain.profile import GROUP_KEY, profile
 from embudo.domain.scoring import (
     Points,
     ScoreKind,
+    capped,
     engagement_points,
     fit_changes,
     reconcile_caps,
@@ -40,6 +41,7 @@ from embudo.engine.identity import Stitcher
 from embudo.engine.playbooks import run_for_moves
 from embudo.engine.rescore import refresh
 from embudo.engine.touches import Touches
+from embudo.store.bulk import Bulk, insert_rows
 from embudo.store.sets import among
 from embudo.store.tables import companies, contacts, events, lifecycle_transitions, score_ledger
 from embudo.store.workspaces import Workspace
@@ -67,6 +69,7 @@ def apply_batch(
         watched=watched_events(workspace.spec),
         described=described_events(workspace.spec),
         with_entries=uses_score(workspace.spec),
+        capped=capped(workspace.spec.scoring),
     )
     decide(conn, workspace, reading, stitcher.created, now)
 
@@ -285,10 +288,10 @@ def _store_events(
     ]
     if not rows:
         return {}
-    # Unordered RETURNING lets SQLAlchemy insert many rows per statement; each
-    # id is matched back by message id (an ordered one makes SQLite insert row by row).
-    returning = insert(events).returning(events.c.message_id, events.c.id)
-    id_of: dict[str, int] = dict(conn.execute(returning, rows).all())
+    # One executemany, then the ids read back by message id: RETURNING would make
+    # SQLAlchemy build each row's parameters itself, which costs more than the insert.
+    insert_rows(conn, events, rows)
+    id_of = _event_ids(conn, workspace.id, [row["message_id"] for row in rows])
     fresh: dict[int, list[Recorded]] = defaultdict(list)
     for row in rows:
         occurrence = Occurrence(row["name"], row["occurred_at"], row["properties"])
@@ -297,6 +300,13 @@ def _store_events(
         )
         fresh[row["contact_id"]].append(recorded)
     return fresh
+
+
+def _event_ids(conn: Connection, workspace_id: int, message_ids: list[str]) -> dict[str, int]:
+    query = select(events.c.message_id, events.c.id).where(
+        events.c.workspace_id == workspace_id, among(conn, events.c.message_id, message_ids)
+    )
+    return dict(conn.execute(query).all())
 
 
 def _event_row(
@@ -365,10 +375,10 @@ _TOUCH_COLUMNS = ("channel_id", "campaign_id", "first_seen_at", "last_seen_at")
 _PROFILE_COLUMNS = ("stage", "stage_at", "traits", "email", "unsubscribed", "company_id")
 
 
-def _cache_update(columns: Sequence[str]) -> Any:
+def _cache_update(columns: Sequence[str]) -> Bulk:
     """An UPDATE of `columns` of one contact, for many rows (`cid`, `new_<column>`)."""
     values: dict[str, Any] = {name: bindparam(f"new_{name}") for name in columns}
-    return update(contacts).where(contacts.c.id == bindparam("cid")).values(values)
+    return Bulk(update(contacts).where(contacts.c.id == bindparam("cid")).values(values))
 
 
 _CACHE = _cache_update(_TOUCH_COLUMNS + _PROFILE_COLUMNS)
@@ -383,13 +393,10 @@ def _write(
     caches: list[dict[str, Any]],
     touches: list[dict[str, Any]],
 ) -> None:
-    if ledger:
-        conn.execute(insert(score_ledger), ledger)
-    if moves:
-        conn.execute(insert(lifecycle_transitions), moves)
+    insert_rows(conn, score_ledger, ledger)
+    insert_rows(conn, lifecycle_transitions, moves)
     for statement, rows in ((_CACHE, caches), (_TOUCH, touches)):
-        if rows:
-            conn.execute(statement, [_bound(row) for row in rows])
+        statement.run(conn, [_bound(row) for row in rows])
 
 
 def _bound(row: dict[str, Any]) -> dict[str, Any]:

@@ -29,12 +29,23 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, case, func, null, select, type_coerce
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    case,
+    func,
+    null,
+    or_,
+    select,
+    type_coerce,
+)
 
 from embudo.domain.conditions import Occurrence
 from embudo.domain.facts import ContactFacts
 from embudo.domain.lifecycle import BACKWARD
 from embudo.domain.scoring import Points, ScoreKind
+from embudo.domain.spec import EngagementRule
 from embudo.store.sets import among
 from embudo.store.tables import (
     companies,
@@ -99,6 +110,9 @@ class Reading:
     """Events whose properties are read back when read lean (the rest count by name and time)."""
     with_entries: bool
     """Whether conditions look at scores, so every entry must be read."""
+    capped: Collection[EngagementRule]
+    """Engagement rules with a cap: their sums (and every fit rule's) are read for
+    the contacts with a new event they count or a new trait message."""
 
 
 def load(conn: Connection, reading: Reading) -> dict[int, ContactHistory]:
@@ -114,7 +128,7 @@ def load(conn: Connection, reading: Reading) -> dict[int, ContactHistory]:
     wanted = full + lean if reading.with_entries else full
     for contact_id, entries in _entries(conn, wanted).items():
         histories[contact_id].entries = entries
-    for (contact_id, kind, rule), points in _sums(conn, reading.ids).items():
+    for (contact_id, kind, rule), points in _sums(conn, reading).items():
         histories[contact_id].sums[(kind, rule)] = points
     for contact_id, since in _backward_moves(conn, full + lean).items():
         histories[contact_id].since = since
@@ -154,20 +168,12 @@ def _contacts(conn: Connection, ids: Collection[int]) -> dict[int, ContactHistor
     ).where(among(conn, contacts.c.id, ids))
     if conn.dialect.name == "postgresql":
         query = query.with_for_update()
-    return {
-        row.id: ContactHistory(
-            row.id,
-            row.stage,
-            row.stage_at,
-            row.company_id,
-            None,
-            row.first_seen_at,
-            row.last_seen_at,
-            row.channel_id,
-            row.campaign_id,
+    found = {}
+    for cid, stage, stage_at, company, first, last, channel, campaign in conn.execute(query):
+        found[cid] = ContactHistory(
+            cid, stage, stage_at, company, None, first, last, channel, campaign
         )
-        for row in conn.execute(query)
-    }
+    return found
 
 
 def _events(
@@ -192,11 +198,9 @@ def _events(
             )
         )
     for query in queries:
-        for row in conn.execute(query):
-            occurrence = Occurrence(row.name, row.occurred_at, row.properties or {})
-            recorded[row.contact_id].append(
-                Recorded(row.id, occurrence, row.channel_id, row.campaign_id)
-            )
+        for event_id, contact_id, name, at, properties, channel, campaign in conn.execute(query):
+            occurrence = Occurrence(name, at, properties or {})
+            recorded[contact_id].append(Recorded(event_id, occurrence, channel, campaign))
     return recorded
 
 
@@ -232,17 +236,26 @@ def _entries(conn: Connection, ids: Collection[int]) -> dict[int, list[Points]]:
     return entries
 
 
-def _sums(conn: Connection, ids: Collection[int]) -> dict[tuple[int, ScoreKind, str], float]:
-    """Raw points each rule has given each contact."""
+def _sums(conn: Connection, reading: Reading) -> dict[tuple[int, ScoreKind, str], float]:
+    """Raw points each capped engagement rule and each fit rule has given each contact
+    that needs them: caps limit what a new event earns, fit corrects on new traits."""
+    counted = {rule.event for rule in reading.capped} | {"identify", "group"}
+    ids = [
+        contact_id
+        for contact_id, fresh in reading.fresh.items()
+        if any(item.occurrence.name in counted for item in fresh)
+    ]
+    if not ids:
+        return {}
+    ledger = score_ledger.c
+    rules = [rule.name for rule in reading.capped]
     rows = conn.execute(
-        select(
-            score_ledger.c.contact_id,
-            score_ledger.c.kind,
-            score_ledger.c.rule,
-            func.sum(score_ledger.c.points),
+        select(ledger.contact_id, ledger.kind, ledger.rule, func.sum(ledger.points))
+        .where(
+            among(conn, ledger.contact_id, ids),
+            or_(ledger.kind == ScoreKind.FIT.value, ledger.rule.in_(rules)),
         )
-        .where(among(conn, score_ledger.c.contact_id, ids))
-        .group_by(score_ledger.c.contact_id, score_ledger.c.kind, score_ledger.c.rule)
+        .group_by(ledger.contact_id, ledger.kind, ledger.rule)
     )
     return {(cid, ScoreKind(kind), rule): float(points) for cid, kind, rule, points in rows}
 

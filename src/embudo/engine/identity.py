@@ -20,6 +20,7 @@ from datetime import datetime
 from sqlalchemy import Connection, insert, or_, select, update
 
 from embudo.domain.messages import Message
+from embudo.store.bulk import insert_rows
 from embudo.store.sets import among
 from embudo.store.tables import (
     contacts,
@@ -190,8 +191,7 @@ class Stitcher:
             }
             for (kind, value), contact in self.fresh.items()
         ]
-        if rows:
-            self.conn.execute(insert(identities), rows)
+        insert_rows(self.conn, identities, rows)
 
 
 def _older_first(contact: int) -> tuple[int, int]:

@@ -11,6 +11,7 @@ pipeline gets no second one, a disqualified contact gets no deal.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -34,6 +35,7 @@ from embudo.engine.assignment import assign_unowned
 from embudo.engine.lists import add_member, remove_member
 from embudo.engine.outbox import enqueue
 from embudo.engine.properties import set_trait
+from embudo.store.sets import among
 from embudo.store.tables import contacts, deals, tasks, users
 from embudo.store.workspaces import Workspace
 
@@ -49,7 +51,7 @@ class Step:
 
 def perform(conn: Connection, workspace: Workspace, planned: PlannedAction, step: Step) -> str:
     """Carry out one action for the trigger's contact; returns what happened."""
-    cause = f"playbook:{planned.playbook}"
+    cause = _cause(planned)
     contact_id = planned.trigger.contact_id
     match planned.action:
         case AddToList(add_to_list=key):
@@ -80,7 +82,7 @@ def perform(conn: Connection, workspace: Workspace, planned: PlannedAction, step
         case AssignOwner() as action:
             return _assign(conn, workspace, contact_id, action, planned, cause)
         case CreateTask() as action:
-            return _task(conn, workspace.id, contact_id, action, planned, cause, step.now)
+            return _task(conn, workspace.id, contact_id, planned, step.now)
         case CreateDeal() as action:
             return _deal(conn, workspace, contact_id, action, planned, cause, step.now)
         case Notify(notify=topic):
@@ -108,27 +110,55 @@ def _assign(
 
 
 def _task(
-    conn: Connection,
-    workspace_id: int,
-    contact_id: int,
-    action: CreateTask,
-    planned: PlannedAction,
-    cause: str,
-    now: datetime,
+    conn: Connection, workspace_id: int, contact_id: int, planned: PlannedAction, now: datetime
 ) -> str:
     """A follow-up for the contact's owner (none yet: it waits in the unassigned tasks)."""
     owner_id = conn.scalar(select(contacts.c.owner_id).where(contacts.c.id == contact_id))
-    row = insert(tasks).values(
-        workspace_id=workspace_id,
-        contact_id=contact_id,
-        owner_id=owner_id,
-        kind=action.kind,
-        title=action.create_task,
-        due_at=planned.at + timedelta(hours=action.due_hours),
-        cause=cause,
-        created_at=now,
+    row = _task_row(workspace_id, owner_id, planned, now)
+    return f"task {conn.execute(insert(tasks).returning(tasks.c.id), row).scalar_one()} created"
+
+
+def create_tasks(
+    conn: Connection, workspace_id: int, planned: Sequence[PlannedAction], now: datetime
+) -> list[str]:
+    """Many `create_task` actions at once, in order: one read of the owners, one insert.
+
+    The same as performing each in turn, as long as nothing between them
+    changes an owner (no `assign_owner` among them).
+    """
+    if not planned:
+        return []
+    contact_ids = {item.trigger.contact_id for item in planned}
+    query = select(contacts.c.id, contacts.c.owner_id).where(
+        among(conn, contacts.c.id, contact_ids)
     )
-    return f"task {conn.execute(row.returning(tasks.c.id)).scalar_one()} created"
+    owners: dict[int, int | None] = dict(conn.execute(query).all())
+    rows = [
+        _task_row(workspace_id, owners.get(item.trigger.contact_id), item, now) for item in planned
+    ]
+    statement = insert(tasks).returning(tasks.c.id, sort_by_parameter_order=True)
+    return [f"task {task_id} created" for task_id in conn.execute(statement, rows).scalars()]
+
+
+def _cause(planned: PlannedAction) -> str:
+    return f"playbook:{planned.playbook}"
+
+
+def _task_row(
+    workspace_id: int, owner_id: int | None, planned: PlannedAction, now: datetime
+) -> dict[str, Any]:
+    action = planned.action
+    assert isinstance(action, CreateTask)
+    return {
+        "workspace_id": workspace_id,
+        "contact_id": planned.trigger.contact_id,
+        "owner_id": owner_id,
+        "kind": action.kind,
+        "title": action.create_task,
+        "due_at": planned.at + timedelta(hours=action.due_hours),
+        "cause": _cause(planned),
+        "created_at": now,
+    }
 
 
 def _deal(

@@ -32,8 +32,8 @@ from sqlalchemy import Connection, bindparam, insert, select, update
 
 from embudo.domain.errors import PlaybookLoop
 from embudo.domain.playbooks import PlannedRun, Trigger, on_move, plan
-from embudo.domain.spec import CreateDeal
-from embudo.engine.playbook_actions import Step, perform
+from embudo.domain.spec import CreateDeal, CreateTask
+from embudo.engine.playbook_actions import Step, create_tasks, perform
 from embudo.store.sets import among
 from embudo.store.tables import playbook_runs
 from embudo.store.workspaces import Workspace
@@ -74,9 +74,13 @@ def _run_claimed(
     conn: Connection, workspace: Workspace, claimed: list[tuple[int, PlannedRun]], now: datetime
 ) -> list[Ran]:
     """Run runs already claimed, in order, and record their outcomes in one statement."""
-    made = [
-        (run_id, run, _perform_all(conn, workspace, run_id, run, now)) for run_id, run in claimed
-    ]
+    if all(_only_tasks(run) for _, run in claimed):
+        made = _tasks_of(conn, workspace, claimed, now)
+    else:
+        made = [
+            (run_id, run, _perform_all(conn, workspace, run_id, run, now))
+            for run_id, run in claimed
+        ]
     if made:
         t = playbook_runs
         conn.execute(
@@ -84,6 +88,19 @@ def _run_claimed(
             [{"run_id": run_id, "done": list(outcomes)} for run_id, _, outcomes in made],
         )
     return [_ran(run, outcomes) for _, run, outcomes in made]
+
+
+def _only_tasks(run: PlannedRun) -> bool:
+    return all(isinstance(planned.action, CreateTask) for planned in run.actions)
+
+
+def _tasks_of(
+    conn: Connection, workspace: Workspace, claimed: list[tuple[int, PlannedRun]], now: datetime
+) -> list[tuple[int, PlannedRun, tuple[str, ...]]]:
+    """Runs that only create tasks, all their tasks created at once (the hand-off's call)."""
+    actions = [planned for _, run in claimed for planned in run.actions]
+    outcomes = iter(create_tasks(conn, workspace.id, actions, now))
+    return [(run_id, run, tuple(next(outcomes) for _ in run.actions)) for run_id, run in claimed]
 
 
 def _perform_all(

@@ -26,7 +26,10 @@ class UtcDateTime(TypeDecorator[datetime]):
     On SQLite, which stores datetimes as text, a value is written in one step
     (`_sqlite_text`) in the very format SQLAlchemy's own SQLite DATETIME
     writes, instead of being converted to naive UTC here and formatted field
-    by field there: ingestion binds several timestamps per event.
+    by field there: ingestion binds several timestamps per event. It is read
+    back with `datetime.fromisoformat` rather than SQLAlchemy's regular
+    expression, for the same reason: the engine reads every touched contact's
+    times and events each batch.
     """
 
     impl = DateTime(timezone=True)
@@ -36,6 +39,11 @@ class UtcDateTime(TypeDecorator[datetime]):
         if dialect.name == "sqlite":
             return _sqlite_text
         return super().bind_processor(dialect)
+
+    def result_processor(self, dialect: Dialect, coltype: object) -> Callable[[Any], Any] | None:
+        if dialect.name == "sqlite":
+            return _sqlite_moment
+        return super().result_processor(dialect, coltype)
 
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
@@ -58,6 +66,19 @@ def _utc(value: datetime) -> datetime:
 def _sqlite_text(value: datetime | None) -> str | None:
     """`2024-03-01 09:00:00.000000`: naive UTC with microseconds, as SQLAlchemy stores it."""
     return None if value is None else _utc_text(value)
+
+
+def _sqlite_moment(value: str | None) -> datetime | None:
+    """A stored text read back as an aware UTC datetime (`None` stays `None`)."""
+    return None if value is None else _moment_of(value)
+
+
+@lru_cache(maxsize=4096)
+def _moment_of(text: str) -> datetime:
+    """Cached, like `_utc_text`: a batch reads the same moments back many times. The
+    text is what `_utc_text` writes (naive UTC); one with an offset is converted."""
+    moment = datetime.fromisoformat(text)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 @lru_cache(maxsize=4096)
