@@ -279,6 +279,7 @@ tasks = Table(
     Column("cause", String(200), nullable=True),
     Column("created_at", UtcDateTime, nullable=False),
     Index("ix_tasks_completed_at", "completed_at"),
+    Index("ix_tasks_contact_completed", "contact_id", "completed_at"),
 )
 
 outbox = Table(

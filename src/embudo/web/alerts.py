@@ -63,14 +63,15 @@ def _stage(workspace: Workspace, key: str) -> str:
     return key
 
 
-def cached_alerts(view: View, workspace: Workspace) -> Cached:
-    """`read_alerts`, served from the report cache (a `Cached` holding `Alerts`)."""
+def cached_alerts(view: View, workspace: Workspace, version: str) -> Cached:
+    """`read_alerts`, served from the report cache (a `Cached` holding `Alerts`) as fresh
+    when stored at `version`, the store's data version."""
 
     def compute() -> dict[str, Any]:
         return asdict(read_alerts(view, workspace))
 
     key = cache_key(workspace.id, CACHED_AS, {})
-    cached = view.state.reports.read(key, view.now, compute)
+    cached = view.state.reports.read(key, view.now, compute, version)
     stored = cached.value
     stalled = [StalledDeal(**deal) for deal in stored["stalled"]]
     alerts = Alerts(stalled, stored["stalled_total"], stored["overdue"], stored["overdue_total"])

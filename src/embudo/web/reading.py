@@ -57,14 +57,17 @@ def report(view: View, name: str, params: ReportParams) -> ReportResult:
         backend.disconnect()
 
 
-def cached_report(view: View, shown: Shown, name: str, params: ReportParams) -> Cached:
-    """`report`, served from the report cache (a `Cached` holding a `ReportResult`)."""
+def cached_report(
+    view: View, shown: Shown, name: str, params: ReportParams, version: str
+) -> Cached:
+    """`report`, served from the report cache (a `Cached` holding a `ReportResult`) as fresh
+    when stored at `version`, the store's data version."""
     key = cache_key(shown.workspace.id, name, params.as_json())
 
     def compute() -> dict[str, object]:
         result = report(view, name, params)
         return {"columns": list(result.columns), "rows": result.rows}
 
-    cached = view.state.reports.read(key, view.now, compute)
+    cached = view.state.reports.read(key, view.now, compute, version)
     columns, rows = cached.value["columns"], cached.value["rows"]
     return Cached(ReportResult(name, params, tuple(columns), rows), cached.as_of, cached.refreshing)

@@ -78,10 +78,14 @@ class ReportCache:
         self._worker: threading.Thread | None = None
         self._failure: BaseException | None = None
 
-    def read(self, key: CacheKey, now: datetime, compute: Compute) -> Cached:
-        """The value for `key`: stored, or computed now when nothing is stored yet."""
+    def version(self) -> str:
+        """The store's data version now: read once per page, for every result it shows."""
         with self.engine.connect() as conn:
-            version = data_version(conn)
+            return data_version(conn)
+
+    def read(self, key: CacheKey, now: datetime, compute: Compute, version: str) -> Cached:
+        """The value for `key` (fresh if stored at `version`), or computed now if none is stored."""
+        with self.engine.connect() as conn:
             entry = read_entry(conn, key)
         if entry is None:
             value = compute()

@@ -41,10 +41,12 @@ def overview(view: ViewDep, period: str | None = None) -> HTMLResponse:
     """The whole page, or its body for htmx."""
     shown = open_shown(view)
     chosen = parse_period(period, default=Period.QUARTER)
-    funnel = cached_report(view, shown, "funnel", _params(shown, view, chosen))
-    health = cached_report(view, shown, "health", _params(shown, view, chosen, compare=True))
-    sla = sla_status(view, shown)
-    alerts = cached_alerts(view, shown.workspace)
+    version = view.state.reports.version()
+    funnel = cached_report(view, shown, "funnel", _params(shown, view, chosen), version)
+    compared = _params(shown, view, chosen, compare=True)
+    health = cached_report(view, shown, "health", compared, version)
+    sla = sla_status(view, shown, version)
+    alerts = cached_alerts(view, shown.workspace, version)
     read = [part for part in (funnel, health, sla, alerts) if part is not None]
     context = {
         "section": "overview",
@@ -87,8 +89,8 @@ def _step_text(row: dict[str, Any], shown: Shown) -> str:
     return reached if rate is None else f"{reached} · {shown.formats.percent(rate)}"
 
 
-def sla_status(view: View, shown: Shown) -> Cached | None:
+def sla_status(view: View, shown: Shown, version: str) -> Cached | None:
     """The `sla` report for this month when the registry has one; None leaves its slot marked."""
     if SLA_REPORT not in REPORTS:
         return None
-    return cached_report(view, shown, SLA_REPORT, _params(shown, view, Period.MONTH))
+    return cached_report(view, shown, SLA_REPORT, _params(shown, view, Period.MONTH), version)

@@ -9,7 +9,10 @@ overview showed and the store's data version when it was computed, so every
 worker process serves it until a write changes that version. Two indexes make
 the in-place changes the version must see cheap to read: a task's completion
 (`tasks.completed_at`) and a deal's edit (`deals.updated_at`), both read as a
-maximum. Types are spelled out, as in 0001.
+maximum. A third serves the overview's alerts: whether an MQL's contact had a
+completed sales task since it became one (`analytics.queue`), which without
+it read every task once per MQL (30 s at 100,000 contacts, 1.3 s with it).
+Types are spelled out, as in 0001.
 """
 
 from __future__ import annotations
@@ -50,9 +53,13 @@ def upgrade() -> None:
     )
     op.create_index("ix_tasks_completed_at", "tasks", ["completed_at"], unique=False)
     op.create_index("ix_deals_updated_at", "deals", ["updated_at"], unique=False)
+    op.create_index(
+        "ix_tasks_contact_completed", "tasks", ["contact_id", "completed_at"], unique=False
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_tasks_contact_completed", table_name="tasks")
     op.drop_index("ix_deals_updated_at", table_name="deals")
     op.drop_index("ix_tasks_completed_at", table_name="tasks")
     op.drop_table("report_cache")
