@@ -13,13 +13,17 @@ from sqlalchemy import Engine
 from embudo.api.app import create_app
 from embudo.config import Settings, load_settings
 from embudo.web.install import install
+from embudo.web.state import Clock, utc_now
 
 
-def create_server(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
-    """The API and the dashboard on `engine`, or on a new one for the settings' database."""
+def create_server(
+    settings: Settings | None = None, engine: Engine | None = None, clock: Clock = utc_now
+) -> FastAPI:
+    """The API and the dashboard on `engine`, or on a new one for the settings' database;
+    `clock` is the dashboard's (a benchmark replays a fixture's moment with it)."""
     chosen = settings or Settings()
     app = create_app(chosen, engine)
-    install(app, app.state.engine, chosen.workspace)
+    install(app, app.state.engine, chosen.workspace, clock)
     return app
 
 

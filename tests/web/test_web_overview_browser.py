@@ -1,11 +1,16 @@
-"""The overview in a real browser: charts drawn with data, and the switch to Spanish."""
+"""The overview in a real browser: charts drawn with data, the switch to Spanish, a refresh."""
 
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 from page_support import chart_option
 from playwright.sync_api import Browser, Page, expect
+from web_support import WORKSPACE, Site
+
+from embudo.engine.ingest import ingest
+from embudo.engine.intake import read_payload
 
 
 def test_overview_draws_the_funnel_with_the_stages_counts(page: Page, site: str) -> None:
@@ -56,3 +61,21 @@ def test_overview_fits_a_phone_without_sideways_scrolling(browser: Browser, site
         assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     finally:
         context.close()
+
+
+def test_a_stale_overview_replaces_its_figures_by_itself_once_refreshed(
+    page: Page, own_site: Site
+) -> None:
+    page.goto(f"{own_site.url}/?period=all")
+    before = chart_option(page, "#funnel-chart")["series"][0]["data"][0]["value"]
+    now = datetime.now(UTC)
+    arrivals = [
+        {"type": "identify", "messageId": f"b-{n}", "userId": f"b-{n}", "traits": {}}
+        for n in range(4)
+    ]
+    ingest(own_site.engine, WORKSPACE, [read_payload("test", m) for m in arrivals], now=now)
+    page.reload()
+    expect(page.get_by_text("Newer figures are being computed")).to_be_visible()
+    expect(page.locator("[data-refresh]")).to_have_count(0, timeout=60_000)
+    after = chart_option(page, "#funnel-chart")["series"][0]["data"][0]["value"]
+    assert after == before + 4

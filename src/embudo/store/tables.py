@@ -294,6 +294,8 @@ tasks = Table(
     Column("outcome", String(200), nullable=True),
     Column("cause", String(200), nullable=True),
     Column("created_at", UtcDateTime, nullable=False),
+    Index("ix_tasks_completed_at", "completed_at"),
+    Index("ix_tasks_contact_completed", "contact_id", "completed_at"),
 )
 
 outbox = Table(
@@ -349,6 +351,7 @@ deals = Table(
     Index("ix_deals_workspace_pipeline_stage", "workspace_id", "pipeline", "stage"),
     Index("ix_deals_contact", "contact_id"),
     Index("ux_deals_workspace_source_key", "workspace_id", "source_key", unique=True),
+    Index("ix_deals_updated_at", "updated_at"),
 )
 """`stage` and `status` (the stage's kind) are caches of the deal's last history row."""
 
@@ -428,4 +431,25 @@ playbook_runs = Table(
 """Append-only: one row per playbook run (playbook, subject, trigger) and what its actions did.
 
 The unique key makes every run happen once, however often its trigger is seen.
+"""
+
+report_cache = Table(
+    "report_cache",
+    metadata,
+    _id(),
+    _workspace(),
+    Column("key", String(64), nullable=False),
+    Column("report", String(64), nullable=False),
+    Column("params", Text, nullable=False),
+    Column("data_version", String(400), nullable=False),
+    Column("computed_at", UtcDateTime, nullable=False),
+    Column("result", Text, nullable=False),
+    Column("refresh_started_at", UtcDateTime, nullable=True),
+    UniqueConstraint("workspace_id", "key", name="uq_report_cache_key"),
+)
+"""Not history: the last result of a report the dashboard shows, per workspace and parameters.
+
+`key` digests the report's name and parameters; `data_version` is what the
+history tables looked like when it was computed; `refresh_started_at` claims
+the one recomputation running for it (across worker processes).
 """

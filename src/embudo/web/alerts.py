@@ -3,21 +3,25 @@
 Both come from existing read sides: `engine.rotting.rotted` (open deals left
 in their stage past its `rotting_days`) and `analytics.queue.sales_queue`
 (MQLs whose first touch is overdue: an SLA breach in the making or made).
+The overview reads them through the report cache, as its reports
+(`cached_alerts`): both read every open deal and every MQL.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
 from embudo.analytics.queue import sales_queue
 from embudo.engine.rotting import rotted
 from embudo.store.workspaces import Workspace
+from embudo.web.report_cache import Cached, cache_key
 from embudo.web.state import View
 
 SHOWN = 8
 """Alerts listed per kind; the total is always shown."""
+CACHED_AS = "alerts"
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,3 +61,18 @@ def _stage(workspace: Workspace, key: str) -> str:
             if stage.key == key and stage.label:
                 return stage.label
     return key
+
+
+def cached_alerts(view: View, workspace: Workspace, version: str) -> Cached:
+    """`read_alerts`, served from the report cache (a `Cached` holding `Alerts`) as fresh
+    when stored at `version`, the store's data version."""
+
+    def compute() -> dict[str, Any]:
+        return asdict(read_alerts(view, workspace))
+
+    key = cache_key(workspace.id, CACHED_AS, {})
+    cached = view.state.reports.read(key, view.now, compute, version)
+    stored = cached.value
+    stalled = [StalledDeal(**deal) for deal in stored["stalled"]]
+    alerts = Alerts(stalled, stored["stalled_total"], stored["overdue"], stored["overdue_total"])
+    return Cached(alerts, cached.as_of, cached.refreshing)

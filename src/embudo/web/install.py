@@ -24,6 +24,7 @@ from embudo.web.pages import (
     reports,
     settings,
 )
+from embudo.web.report_cache import ReportCache
 from embudo.web.state import Clock, WebState, utc_now
 
 STATIC = Path(__file__).parent / "static"
@@ -33,7 +34,7 @@ PAGES = (overview, flows, pipeline, leads, contact, contact_actions, reports, se
 def install(app: FastAPI, engine: Engine, workspace: str, clock: Clock = utc_now) -> None:
     """Serve the dashboard from `app` on `engine`, showing `workspace` unless one is chosen."""
     store_url = engine.url.render_as_string(hide_password=False)
-    app.state.web = WebState(engine, store_url, workspace, clock)
+    app.state.web = WebState(engine, store_url, workspace, ReportCache(engine), clock)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in PAGES:
         app.include_router(module.router)

@@ -18,6 +18,7 @@ from embudo.analytics.reports import find_report
 from embudo.store.workspaces import Workspace, open_workspace, workspace_names
 from embudo.web import i18n
 from embudo.web.formats import Formats
+from embudo.web.report_cache import Cached, cache_key
 from embudo.web.state import View
 
 
@@ -54,3 +55,19 @@ def report(view: View, name: str, params: ReportParams) -> ReportResult:
         return run_report(find_report(name), backend, view.workspace, params, view.now)
     finally:
         backend.disconnect()
+
+
+def cached_report(
+    view: View, shown: Shown, name: str, params: ReportParams, version: str
+) -> Cached:
+    """`report`, served from the report cache (a `Cached` holding a `ReportResult`) as fresh
+    when stored at `version`, the store's data version."""
+    key = cache_key(shown.workspace.id, name, params.as_json())
+
+    def compute() -> dict[str, object]:
+        result = report(view, name, params)
+        return {"columns": list(result.columns), "rows": result.rows}
+
+    cached = view.state.reports.read(key, view.now, compute, version)
+    columns, rows = cached.value["columns"], cached.value["rows"]
+    return Cached(ReportResult(name, params, tuple(columns), rows), cached.as_of, cached.refreshing)

@@ -1,7 +1,8 @@
 """What the pages share for the life of the app, and what each request brings (`View`).
 
 `WebState` is built once by `install` (the engine, the store's URL for the
-report backend, the workspace to show by default, the clock); `View` is one
+report backend, the workspace to show by default, the overview's report
+cache, the clock); `View` is one
 request's choices: language, workspace, the moment it is. Pages take a
 `ViewDep` and nothing global.
 """
@@ -17,6 +18,7 @@ from fastapi import Depends, Request
 from sqlalchemy import Engine
 
 from embudo.web import i18n
+from embudo.web.report_cache import ReportCache
 
 WORKSPACE_COOKIE = "embudo_workspace"
 Clock = Callable[[], datetime]
@@ -28,11 +30,12 @@ def utc_now() -> datetime:
 
 @dataclass(frozen=True, slots=True)
 class WebState:
-    """The dashboard's settings, fixed when the app is built."""
+    """The dashboard's settings, fixed when the app is built, and its cache of report results."""
 
     engine: Engine
     store_url: str
     workspace: str
+    reports: ReportCache
     clock: Clock = utc_now
 
 

@@ -5,6 +5,10 @@ form that htmx submits on change, swapping only `_overview_body.html`; the
 same URL without htmx renders the whole page, so links and reloads work.
 It opens on this quarter: long enough for B2B and admissions cycles to show
 closes (a month often holds none), short enough to be about now.
+
+Every figure comes through the report cache (`report_cache.py`): the page
+says as of when, and while a newer result is being computed the body asks
+for itself again (htmx) until it is fresh.
 """
 
 from __future__ import annotations
@@ -18,11 +22,12 @@ from embudo.analytics.params import Compare, ReportParams
 from embudo.analytics.report import ReportResult
 from embudo.analytics.reports import REPORTS
 from embudo.web import charts
-from embudo.web.alerts import read_alerts
+from embudo.web.alerts import cached_alerts
 from embudo.web.health_cards import health_cards
 from embudo.web.page_route import PageRoute
 from embudo.web.periods import LABELS, Period, parse_period, period_days
-from embudo.web.reading import Shown, open_shown, report
+from embudo.web.reading import Shown, cached_report, open_shown
+from embudo.web.report_cache import Cached
 from embudo.web.state import View, ViewDep
 from embudo.web.templating import render
 from embudo.web.vocabulary import stage_name
@@ -36,15 +41,24 @@ def overview(view: ViewDep, period: str | None = None) -> HTMLResponse:
     """The whole page, or its body for htmx."""
     shown = open_shown(view)
     chosen = parse_period(period, default=Period.QUARTER)
+    version = view.state.reports.version()
+    funnel = cached_report(view, shown, "funnel", _params(shown, view, chosen), version)
+    compared = _params(shown, view, chosen, compare=True)
+    health = cached_report(view, shown, "health", compared, version)
+    sla = sla_status(view, shown, version)
+    alerts = cached_alerts(view, shown.workspace, version)
+    read = [part for part in (funnel, health, sla, alerts) if part is not None]
     context = {
         "section": "overview",
         "shown": shown,
         "period": chosen,
         "periods": LABELS,
-        "funnel": funnel_steps(view, shown, chosen),
-        "cards": _cards(view, shown, chosen),
-        "sla": sla_status(view, shown),
-        "alerts": read_alerts(view, shown.workspace),
+        "funnel": funnel_steps(view, shown, funnel.value),
+        "cards": health_cards(health.value.rows, shown.formats, shown.workspace.spec.currency),
+        "sla": None if sla is None else sla.value,
+        "alerts": alerts.value,
+        "as_of": min(part.as_of for part in read),
+        "refreshing": any(part.refreshing for part in read),
         "currency": shown.workspace.spec.currency,
         "partial": "_overview_body.html",
     }
@@ -57,9 +71,8 @@ def _params(shown: Shown, view: View, period: Period, compare: bool = False) -> 
     return ReportParams(from_=first, to=last, compare=wanted)
 
 
-def funnel_steps(view: View, shown: Shown, period: Period) -> dict[str, Any]:
+def funnel_steps(view: View, shown: Shown, result: ReportResult) -> dict[str, Any]:
     """The funnel report's stage rows (not its section rows) as a table and a chart."""
-    result = report(view, "funnel", _params(shown, view, period))
     spec = shown.workspace.spec
     keys = {stage.key for stage in spec.lifecycle.funnel}
     rows = [row for row in result.rows if row["stage"] in keys]
@@ -76,13 +89,8 @@ def _step_text(row: dict[str, Any], shown: Shown) -> str:
     return reached if rate is None else f"{reached} · {shown.formats.percent(rate)}"
 
 
-def _cards(view: View, shown: Shown, period: Period) -> Any:
-    result = report(view, "health", _params(shown, view, period, compare=True))
-    return health_cards(result.rows, shown.formats, shown.workspace.spec.currency)
-
-
-def sla_status(view: View, shown: Shown) -> ReportResult | None:
+def sla_status(view: View, shown: Shown, version: str) -> Cached | None:
     """The `sla` report for this month when the registry has one; None leaves its slot marked."""
     if SLA_REPORT not in REPORTS:
         return None
-    return report(view, SLA_REPORT, _params(shown, view, Period.MONTH))
+    return cached_report(view, shown, SLA_REPORT, _params(shown, view, Period.MONTH), version)

@@ -1,0 +1,137 @@
+"""The report cache's rows, and the store's data version that tells when they are stale.
+
+A cached result is valid for the data version it was computed at. The
+version is read in one statement of index-only lookups, cheap at any size:
+the highest id of every table the cached reports read (history is appended,
+so any new row raises one) and the latest of the in-place changes those
+reports see (a task completed, a deal edited — indexed since migration
+0010). It is the whole store's, not one workspace's: a write in another
+workspace costs a recomputation, never a wrong figure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, Table, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from embudo.store.tables import (
+    contacts,
+    deal_stage_history,
+    deals,
+    events,
+    identities,
+    lifecycle_transitions,
+    owner_assignments,
+    report_cache,
+    sla_breaches,
+    spec_versions,
+    tasks,
+    users,
+)
+
+APPENDED: tuple[Table, ...] = (
+    contacts,
+    identities,
+    events,
+    lifecycle_transitions,
+    owner_assignments,
+    tasks,
+    sla_breaches,
+    deals,
+    deal_stage_history,
+    users,
+    spec_versions,
+)
+"""Tables whose highest id is part of the version: what the overview's reports and alerts read."""
+
+CHANGED = (tasks.c.completed_at, deals.c.updated_at)
+"""Columns updated in place that those reports read, each indexed, read as their maximum."""
+
+
+@dataclass(frozen=True, slots=True)
+class CacheEntry:
+    """A stored result: the version it was computed at, when, and the encoded result."""
+
+    data_version: str
+    computed_at: datetime
+    result: str
+
+
+@dataclass(frozen=True, slots=True)
+class CacheKey:
+    """Which result: a workspace, a report and its parameters (`key` digests the last two)."""
+
+    workspace_id: int
+    key: str
+    report: str
+    params: str
+
+
+_VERSION = select(
+    *[select(func.max(table.c.id)).scalar_subquery() for table in APPENDED],
+    *[select(func.max(column)).scalar_subquery() for column in CHANGED],
+)
+"""Built once: on a warm page, building the statement would cost more than running it."""
+
+
+def data_version(conn: Connection) -> str:
+    """The store's data version: equal twice only if nothing the reports read changed between."""
+    row = conn.execute(_VERSION).one()
+    return "|".join("" if value is None else str(value) for value in row)
+
+
+def read_entry(conn: Connection, key: CacheKey) -> CacheEntry | None:
+    """The stored result for `key`, if any."""
+    columns = report_cache.c
+    row = conn.execute(
+        select(columns.data_version, columns.computed_at, columns.result).where(
+            columns.workspace_id == key.workspace_id, columns.key == key.key
+        )
+    ).one_or_none()
+    return None if row is None else CacheEntry(row.data_version, row.computed_at, row.result)
+
+
+def store_entry(conn: Connection, key: CacheKey, entry: CacheEntry) -> None:
+    """Keep `entry` as the result for `key` (replacing the one before) and release its claim."""
+    values: dict[str, Any] = {
+        "data_version": entry.data_version,
+        "computed_at": entry.computed_at,
+        "result": entry.result,
+        "refresh_started_at": None,
+    }
+    row = {"workspace_id": key.workspace_id, "key": key.key, "report": key.report}
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(report_cache).values(**row, params=key.params, **values)
+    conn.execute(
+        statement.on_conflict_do_update(index_elements=["workspace_id", "key"], set_=values)
+    )
+
+
+def claim_refresh(conn: Connection, key: CacheKey, now: datetime, timeout: timedelta) -> bool:
+    """Claim the recomputation of `key`'s result; False while another one, younger than
+    `timeout`, holds it (or when nothing is stored for `key` yet)."""
+    columns = report_cache.c
+    claimed = conn.execute(
+        update(report_cache)
+        .where(
+            columns.workspace_id == key.workspace_id,
+            columns.key == key.key,
+            or_(columns.refresh_started_at.is_(None), columns.refresh_started_at < now - timeout),
+        )
+        .values(refresh_started_at=now)
+    )
+    return claimed.rowcount == 1
+
+
+def release_claim(conn: Connection, key: CacheKey) -> None:
+    """Give a claim up (the recomputation failed), so the next request may try again."""
+    columns = report_cache.c
+    conn.execute(
+        update(report_cache)
+        .where(columns.workspace_id == key.workspace_id, columns.key == key.key)
+        .values(refresh_started_at=None)
+    )

@@ -1,0 +1,147 @@
+"""The overview's figures as computed results, refreshed in the background (stale-while-revalidate).
+
+Reports at a million contacts take seconds to minutes, so the overview shows
+the last stored result (`store.report_cache`, shared by every worker process)
+with the moment it was computed ("as of"):
+
+- **fresh** — stored at the store's current data version and younger than
+  `max_age` (reports also depend on the clock: an MQL becomes overdue
+  without any write): shown as it is;
+- **stale** — the data changed or it aged: shown as it is, marked as being
+  refreshed, while one background thread of this process recomputes it (one
+  recomputation per result across processes: the row is claimed first);
+- **missing** — computed in the request and stored: the only slow request.
+
+The version is read before computing, so a write that lands during the
+computation leaves the stored result stale, never wrongly fresh.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from queue import Queue
+from typing import Any
+
+from sqlalchemy import Engine
+
+from embudo.store.report_cache import (
+    CacheEntry,
+    CacheKey,
+    claim_refresh,
+    data_version,
+    read_entry,
+    release_claim,
+    store_entry,
+)
+from embudo.store.session import for_writing
+from embudo.web.stored_values import decode, encode
+
+MAX_AGE = timedelta(minutes=10)
+CLAIM_TIMEOUT = timedelta(minutes=30)
+"""A claim older than this is taken over: its process died, or its recomputation never ended."""
+
+Compute = Callable[[], Any]
+_log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Cached:
+    """A value, the moment it was computed, and whether a newer one is being computed."""
+
+    value: Any
+    as_of: datetime
+    refreshing: bool
+
+
+def cache_key(workspace_id: int, report: str, params: dict[str, Any]) -> CacheKey:
+    """The key of `report` run with `params` (their JSON) in the workspace."""
+    text = json.dumps(params, sort_keys=True, separators=(",", ":"))
+    digest = hashlib.sha256(f"{report}\n{text}".encode()).hexdigest()
+    return CacheKey(workspace_id, digest, report, text)
+
+
+class ReportCache:
+    """The app's cache of report results, over its store; one background thread per process."""
+
+    def __init__(self, engine: Engine, max_age: timedelta = MAX_AGE) -> None:
+        self.engine = engine
+        self.max_age = max_age
+        self._jobs: Queue[tuple[CacheKey, datetime, Compute]] = Queue()
+        self._pending: set[tuple[int, str]] = set()
+        self._lock = threading.Lock()
+        self._worker: threading.Thread | None = None
+        self._failure: BaseException | None = None
+
+    def version(self) -> str:
+        """The store's data version now: read once per page, for every result it shows."""
+        with self.engine.connect() as conn:
+            return data_version(conn)
+
+    def read(self, key: CacheKey, now: datetime, compute: Compute, version: str) -> Cached:
+        """The value for `key` (fresh if stored at `version`), or computed now if none is stored."""
+        with self.engine.connect() as conn:
+            entry = read_entry(conn, key)
+        if entry is None:
+            value = compute()
+            self._store(key, CacheEntry(version, now, encode(value)))
+            return Cached(value, now, refreshing=False)
+        fresh = entry.data_version == version and now - entry.computed_at < self.max_age
+        if not fresh:
+            self._refresh_later(key, now, compute)
+        return Cached(decode(entry.result), entry.computed_at, refreshing=not fresh)
+
+    def wait(self) -> None:
+        """Block until every recomputation asked for so far is done; raise the last failure."""
+        self._jobs.join()
+        failure, self._failure = self._failure, None
+        if failure is not None:
+            raise failure
+
+    def _store(self, key: CacheKey, entry: CacheEntry) -> None:
+        with for_writing(self.engine).begin() as conn:
+            store_entry(conn, key, entry)
+
+    def _refresh_later(self, key: CacheKey, now: datetime, compute: Compute) -> None:
+        with self._lock:
+            if (key.workspace_id, key.key) in self._pending:
+                return
+            self._pending.add((key.workspace_id, key.key))
+            if self._worker is None:
+                self._worker = threading.Thread(target=self._work, name="report-cache", daemon=True)
+                self._worker.start()
+        self._jobs.put((key, now, compute))
+
+    def _work(self) -> None:
+        """The background thread: one recomputation at a time (daemon: exit never waits on it)."""
+        while True:
+            key, now, compute = self._jobs.get()
+            try:
+                self._refresh(key, now, compute)
+            except Exception as error:
+                _log.exception("recomputing the cached %s report failed", key.report)
+                self._failure = error
+            finally:
+                with self._lock:
+                    self._pending.discard((key.workspace_id, key.key))
+                self._jobs.task_done()
+
+    def _refresh(self, key: CacheKey, now: datetime, compute: Compute) -> None:
+        """Claim `key`'s row, recompute at the version read first, store; release on failure."""
+        with for_writing(self.engine).begin() as conn:
+            if not claim_refresh(conn, key, now, CLAIM_TIMEOUT):
+                return
+        try:
+            with self.engine.connect() as conn:
+                version = data_version(conn)
+            value = compute()
+        except BaseException:
+            with for_writing(self.engine).begin() as conn:
+                release_claim(conn, key)
+            raise
+        self._store(key, CacheEntry(version, now, encode(value)))
