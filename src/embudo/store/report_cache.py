@@ -5,7 +5,7 @@ version is read in one statement of index-only lookups, cheap at any size:
 the highest id of every table the cached reports read (history is appended,
 so any new row raises one) and the latest of the in-place changes those
 reports see (a task completed, a deal edited — indexed since migration
-0010). It is the whole store's, not one workspace's: a write in another
+0008). It is the whole store's, not one workspace's: a write in another
 workspace costs a recomputation, never a wrong figure.
 """
 
