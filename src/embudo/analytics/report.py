@@ -40,6 +40,8 @@ class Report:
     dimensions: frozenset[DimensionKind]
     compute: Compute
     modes: frozenset[Mode] = frozenset({Mode.COHORT})
+    models: bool = False
+    """Whether it takes `--model` and `--half-life` (attribution)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +89,10 @@ def check_params(report: Report, params: ReportParams) -> None:
     if params.mode not in report.modes:
         known = ", ".join(sorted(mode.value for mode in report.modes))
         raise InvalidInput(f"report {report.name} has no --mode {params.mode} — it takes: {known}")
+    if not report.models and (params.model is not None or params.half_life is not None):
+        raise InvalidInput(
+            f"report {report.name} takes no --model or --half-life — only attribution does"
+        )
 
 
 def _columns(report: Report, params: ReportParams) -> tuple[str, ...]:
