@@ -30,8 +30,8 @@ SELECT open_deals, won_deals, lost_deals,
        won_value / nullif(won_value + lost_value, 0) AS win_rate_value,
        won_value / nullif(won_deals, 0) AS avg_deal_size,
        won_seconds / nullif(won_deals, 0) / 86400 AS avg_days_to_close,
-       open_deals * (won_deals / nullif(won_deals + lost_deals, 0))
-           * round(won_value / nullif(won_deals, 0), 2)  -- the report's size, to the cent
-           / nullif(won_seconds / nullif(won_deals, 0) / 86400, 0) AS velocity_per_day
+       -- from the sums, as the report does (not from the size rounded to the cent)
+       open_deals * won_value::DOUBLE * won_deals * 86400
+           / nullif((won_deals + lost_deals) * won_seconds, 0) AS velocity_per_day
 FROM totals
 WHERE open_deals + won_deals + lost_deals > 0

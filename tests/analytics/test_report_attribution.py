@@ -42,10 +42,10 @@ def _revenue(rows: list[dict[str, Any]], model: str) -> dict[tuple[str, str | No
     return {(r["channel"], r["campaign"]): r["revenue"] for r in rows if r["model"] == model}
 
 
-def _decayed() -> list[Fraction]:
+def _decayed(half_life: float = HALF_LIFE_DAYS) -> list[Fraction]:
     """ana's touches are 20, 19.5, 18 23/24 and 12 days old when she buys."""
     ages = [Fraction(20), Fraction(39, 2), Fraction(18 * 24 + 23, 24), Fraction(12)]
-    weights = [Fraction(0.5 ** (float(age - 12) / HALF_LIFE_DAYS)) for age in ages]
+    weights = [Fraction(0.5 ** (float(age - 12) / half_life)) for age in ages]
     return [weight / sum(weights) for weight in weights]
 
 
@@ -118,3 +118,26 @@ def test_by_month(story: Engine, store_url: str, tmp_path: Path) -> None:
     assert ("2024-03", "paid_search", Decimal("1000.00")) in first
     assert ("2024-04", "direct", Decimal("500.00")) in first
     assert {month for month, _, _ in first} == {"2024-03", "2024-04", "2024-05"}
+
+
+def test_one_model_with_its_half_life(story: Engine, store_url: str, tmp_path: Path) -> None:
+    """`--model time-decay --half-life 1`: only its rows, ana's touches a day old weigh half."""
+    rows = everywhere(store_url, tmp_path, "attribution", model="time-decay", half_life="1")
+    assert {row["model"] for row in rows} == {"time-decay"}
+    assert [(row["channel"], row["campaign"]) for row in rows] == KEYS
+    w = _decayed(1)
+    assert _revenue(rows, "time-decay") == {
+        DIRECT: Decimal("500.00"),
+        EMAIL: _cents(1000 * (w[1] + w[3])),
+        PAID: _cents(1000 * w[0]),
+        SOCIAL: _cents(1000 * w[2]),
+    }
+    assert _revenue(rows, "time-decay") != _revenue(
+        everywhere(store_url, tmp_path, "attribution"), "time-decay"
+    )
+    [paid] = [
+        row
+        for row in everywhere(store_url, tmp_path, "attribution", model="first-touch")
+        if row["campaign"] == "spring"
+    ]
+    assert (paid["model"], paid["revenue"]) == ("first-touch", Decimal("1000.00"))

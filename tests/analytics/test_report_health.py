@@ -7,6 +7,7 @@ April 1 after 20 days.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -124,3 +125,24 @@ def test_months_are_the_workspace_s(store: Engine, store_url: str, tmp_path: Pat
     ]
     [march] = everywhere(store_url, tmp_path, "health", start="2024-03-01", end="2024-03-31")
     assert (march["open_deals"], march["won_deals"]) == (1, 0)
+
+
+def test_durations_floor_a_fraction_of_a_second(
+    store: Engine, store_url: str, tmp_path: Path
+) -> None:
+    """Won 0.4 ms before day 20 (…:59.9996): 10 days less one second on every engine.
+    SQLite reads a moment to the millisecond, rounding; floored, that is still second 59."""
+    ready(store, "ana")
+    deal = new_deal(store, "ana", day=10, amount="1000")
+    with store.begin() as conn:
+        win_deal(
+            conn,
+            workspace(store),
+            deal,
+            actor=REP,
+            source=DealSource.CLI,
+            now=NOW,
+            at=at(20) - timedelta(microseconds=400),
+        )
+    [row] = everywhere(store_url, tmp_path, "health")
+    assert row["avg_days_to_close"] == (10 * 86_400 - 1) / 86_400

@@ -70,6 +70,7 @@ def test_the_registry_lists_every_report_with_its_parameters(client: TestClient)
         ("health", {**SPRING, "by": "pipeline", "compare": "previous"}),
         ("funnel", {**SPRING, "mode": "period"}),
         ("winloss", {}),
+        ("attribution", {"model": "time-decay", "half-life": "3"}),
     ],
 )
 def test_the_json_is_the_clis_for_the_same_data(
@@ -123,6 +124,9 @@ def test_csv_xlsx_and_parquet_are_downloads(client: TestClient) -> None:
         ("health", {"by": "weather"}, 422, "--by 'weather' is not a dimension"),
         ("stalled", {"compare": "previous"}, 422, "--compare previous needs --from and --to"),
         ("health", {"format": "pdf"}, 422, "format"),
+        ("attribution", {"model": "halves"}, 422, "--model 'halves' is not known — use one of"),
+        ("attribution", {"half-life": "soon"}, 422, "--half-life 'soon' is not a number of days"),
+        ("pipeline", {"model": "linear"}, 422, "report pipeline takes no --model"),
     ],
 )
 def test_bad_parameters_are_problems_with_the_clis_message(

@@ -100,6 +100,14 @@ def test_an_empty_result_is_an_empty_table(tmp_path: Path, store_url: str) -> No
         (("funnel", "--mode", "weekly"), "error: --mode 'weekly' is not known"),
         (("funnel", "--by", "pipeline"), "error: report funnel cannot be grouped by pipeline"),
         (("health", "--engine", "spark:x"), "error: --engine 'spark:x' is not known"),
+        (
+            ("attribution", "--model", "halves"),
+            "error: --model 'halves' is not known — use one of: first-touch, last-touch, "
+            "linear, u-shaped, w-shaped, time-decay",
+        ),
+        (("attribution", "--half-life", "0"), "error: --half-life '0' is not a number of days"),
+        (("attribution", "--model", "linear", "--half-life", "3"), "error: --half-life weighs"),
+        (("health", "--model", "linear"), "error: report health takes no --model or --half-life"),
         (("health", "--engine", "duckdb:nowhere"), "error: nowhere holds no snapshot"),
         (("health",), "error: the database file none.db does not exist"),
     ],

@@ -7,7 +7,8 @@ marketing sees cost per lead, per MQL, per new customer (CAC) and ROI.
 
 One row per model and (channel, campaign), all models in one result — the
 `model` column says which — so ROI can be compared across models without
-running the report six times. Revenue is shared exactly (fractions) and
+running the report six times; `--model NAME` keeps one, `--half-life DAYS`
+sets time-decay's half-life. Revenue is shared exactly (fractions) and
 rounded to the cent once, per row.
 """
 
@@ -24,7 +25,7 @@ from embudo.analytics.report import Report, Row
 from embudo.analytics.source import Source
 from embudo.analytics.windows import Window
 from embudo.domain import metrics
-from embudo.domain.attribution import Model, credit
+from embudo.domain.attribution import HALF_LIFE_DAYS, Model, credit
 
 COLUMNS = (
     "model",
@@ -49,25 +50,29 @@ def compute(source: Source, window: Window, params: ReportParams) -> list[Row]:
     """A row per model and channel/campaign that earned, cost or acquired anything."""
     journeys = won_journeys(source, window)
     acquired = acquisition(source, window)
-    revenue = {model: _shared(journeys, model, by_amount=True) for model in Model}
-    deals = {model: _shared(journeys, model, by_amount=False) for model in Model}
+    models = params.models
+    half_life = HALF_LIFE_DAYS if params.half_life is None else params.half_life
+    revenue = {model: _shared(journeys, model, half_life, by_amount=True) for model in models}
+    deals = {model: _shared(journeys, model, half_life, by_amount=False) for model in models}
     keys = sorted(
-        {*acquired.keys(), *(key for model in Model for key in revenue[model])},
+        {*acquired.keys(), *(key for model in models for key in revenue[model])},
         key=lambda key: (key[0], key[1] is None, key[1] or ""),
     )
     return [
         _row(model, key, revenue[model].get(key), deals[model].get(key), acquired)
-        for model in Model
+        for model in models
         for key in keys
     ]
 
 
-def _shared(journeys: list[WonJourney], model: Model, *, by_amount: bool) -> Shares:
+def _shared(
+    journeys: list[WonJourney], model: Model, half_life: float, *, by_amount: bool
+) -> Shares:
     """Revenue (or deals, each worth 1) per channel/campaign under `model`, exactly."""
     total: Shares = defaultdict(Fraction)
     for won in journeys:
         worth = won.amount if by_amount else Decimal(1)
-        for key, part in credit(worth, model, won.journey, won.keys).items():
+        for key, part in credit(worth, model, won.journey, won.keys, half_life).items():
             total[key] += part
     return total
 
@@ -104,4 +109,5 @@ REPORT = Report(
     columns=COLUMNS,
     dimensions=frozenset({DimensionKind.MONTH}),
     compute=compute,
+    models=True,
 )

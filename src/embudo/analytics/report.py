@@ -40,6 +40,8 @@ class Report:
     dimensions: frozenset[DimensionKind]
     compute: Compute
     modes: frozenset[Mode] = frozenset({Mode.COHORT})
+    models: bool = False
+    """Whether it takes `--model` and `--half-life` (attribution)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +89,10 @@ def check_params(report: Report, params: ReportParams) -> None:
     if params.mode not in report.modes:
         known = ", ".join(sorted(mode.value for mode in report.modes))
         raise InvalidInput(f"report {report.name} has no --mode {params.mode} — it takes: {known}")
+    if not report.models and (params.model is not None or params.half_life is not None):
+        raise InvalidInput(
+            f"report {report.name} takes no --model or --half-life — only attribution does"
+        )
 
 
 def _columns(report: Report, params: ReportParams) -> tuple[str, ...]:
@@ -145,6 +151,14 @@ def _sortable(value: Any) -> tuple[bool, str]:
 
 
 def epoch_seconds(moments: ibis.Value) -> ibis.Value:
-    """Whole seconds since 1970 (floored): SQLite truncates its `%s`, DuckDB and PostgreSQL
-    keep the fraction, so flooring everywhere makes every engine add up the same integers."""
+    """Whole seconds since 1970, floored, the same integers on every engine.
+
+    DuckDB and PostgreSQL keep the fraction, so flooring their epoch is exact.
+    SQLite parses a stored moment to the millisecond, rounding, so
+    `2024-01-01 00:00:08.9996` would be second 9: there the fraction is cut
+    off the text first (its first 19 characters, `YYYY-MM-DD HH:MM:SS`).
+    """
+    if ibis.get_backend(moments).name == "sqlite":
+        whole = moments.cast("string").substr(0, 19).cast("timestamp")
+        return whole.epoch_seconds().cast("int64")
     return moments.epoch_seconds().cast("float64").floor().cast("int64")

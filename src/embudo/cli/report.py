@@ -43,6 +43,13 @@ def report(
         str | None, typer.Option(help="previous: add the previous period of equal length")
     ] = None,
     mode: Annotated[str | None, typer.Option(help="funnel: cohort (default) or period")] = None,
+    model: Annotated[
+        str | None,
+        typer.Option(help="attribution: one model (first-touch, ..., time-decay) [default: all]"),
+    ] = None,
+    half_life: Annotated[
+        str | None, typer.Option("--half-life", help="attribution: time-decay's half-life, days")
+    ] = None,
     engine: Annotated[
         str | None, typer.Option(help="duckdb:DIR, a snapshot from `embudo export parquet`")
     ] = None,
@@ -61,7 +68,7 @@ def report(
     from embudo.cli.report_output import check_output, emit
 
     chosen = find_report(name)
-    params = parse_params(start, end, by, compare, mode)
+    params = parse_params(start, end, by, compare, mode, model, half_life)
     check_params(chosen, params)
     check_output(output_format.value, output)
     configured = settings(db, workspace)

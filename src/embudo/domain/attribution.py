@@ -20,7 +20,7 @@ touches: 50/50; any model with one touch: 100 %).
 - w-shaped: 30 % first, 30 % lead creation, 30 % opportunity creation,
   10 % between.
 - time-decay: each touch weighs `0.5 ** (age / half-life)` (half-life 7
-  days), scaled to add up to 1.
+  days unless given), scaled to add up to 1.
 
 Weights are `Fraction`s, so they add up to exactly 1 for every deal.
 """
@@ -60,7 +60,9 @@ class Journey:
 Anchor = tuple[int | None, Fraction]
 
 
-def weights(model: Model, journey: Journey) -> list[Fraction]:
+def weights(
+    model: Model, journey: Journey, half_life_days: float = HALF_LIFE_DAYS
+) -> list[Fraction]:
     """Each touch's share of the deal under `model`; they add up to 1 (none without touches)."""
     count = len(journey.ages)
     if count == 0:
@@ -68,15 +70,15 @@ def weights(model: Model, journey: Journey) -> list[Fraction]:
     if model is Model.LINEAR:
         return [Fraction(1, count)] * count
     if model is Model.TIME_DECAY:
-        return _decayed(journey.ages)
+        return _decayed(journey.ages, half_life_days)
     return _anchored(count, *_ANCHORS[model](journey, count))
 
 
-def _decayed(ages: Sequence[int]) -> list[Fraction]:
-    """Halving every `HALF_LIFE_DAYS`, counted from the youngest touch (weight 1), so very
+def _decayed(ages: Sequence[int], half_life_days: float) -> list[Fraction]:
+    """Halving every `half_life_days`, counted from the youngest touch (weight 1), so very
     old touches never underflow every weight to zero; scaling makes it the same share."""
     youngest = min(ages)
-    half_life = HALF_LIFE_DAYS * SECONDS_PER_DAY
+    half_life = half_life_days * SECONDS_PER_DAY
     return _scaled([Fraction(0.5 ** ((age - youngest) / half_life)) for age in ages])
 
 
@@ -123,9 +125,15 @@ def _scaled(shares: list[Fraction]) -> list[Fraction]:
     return [share / total for share in shares]
 
 
-def credit(amount: Decimal, model: Model, journey: Journey, keys: Sequence[K]) -> dict[K, Fraction]:
+def credit(
+    amount: Decimal,
+    model: Model,
+    journey: Journey,
+    keys: Sequence[K],
+    half_life_days: float = HALF_LIFE_DAYS,
+) -> dict[K, Fraction]:
     """The deal's `amount` shared among its touches' `keys` (a key met twice adds up), exactly."""
     shared: dict[K, Fraction] = {}
-    for key, share in zip(keys, weights(model, journey), strict=True):
+    for key, share in zip(keys, weights(model, journey, half_life_days), strict=True):
         shared[key] = shared.get(key, Fraction(0)) + Fraction(amount) * share
     return shared

@@ -68,11 +68,18 @@ def get_report(
     ] = None,
     compare: Annotated[str | None, Query(description="previous: add the previous period")] = None,
     mode: Annotated[str | None, Query(description="funnel: cohort (default) or period")] = None,
+    model: Annotated[
+        str | None, Query(description="attribution: one model, e.g. linear [all six]")
+    ] = None,
+    half_life: Annotated[
+        str | None,
+        Query(alias="half-life", description="attribution: time-decay's half-life in days [7]"),
+    ] = None,
     file_format: Annotated[FileFormat, Query(alias="format")] = FileFormat.JSON,
 ) -> Response:
     """Report `name` for the days `from` to `to` (the workspace's zone), as the CLI gives it."""
     chosen = _known(name)
-    params = parse_params(start, to, by, compare, mode)
+    params = parse_params(start, to, by, compare, mode, model, half_life)
     check_params(chosen, params)
     result = _run(engine, chosen, workspace.name, params, now)
     return _answer(result, file_format)

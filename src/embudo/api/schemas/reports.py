@@ -25,6 +25,8 @@ class EchoedParams(BaseModel):
     by: str | None
     compare: str | None
     mode: str
+    model: str | None = Field(default=None, description="attribution's model, when one was asked")
+    half_life: float | None = Field(default=None, description="time-decay's half-life, when given")
 
 
 class ReportJson(BaseModel):
