@@ -19,7 +19,8 @@ def create_server(settings: Settings | None = None, engine: Engine | None = None
     """The API and the dashboard on `engine`, or on a new one for the settings' database."""
     chosen = settings or Settings()
     app = create_app(chosen, engine)
-    install(app, app.state.engine, chosen.workspace)
+    secret = chosen.secret_key.get_secret_value() if chosen.secret_key else None
+    install(app, app.state.engine, chosen.workspace, secret_key=secret)
     return app
 
 

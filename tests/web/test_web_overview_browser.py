@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from page_support import chart_option
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, StorageState, ViewportSize, expect
 
 
 def test_overview_draws_the_funnel_with_the_stages_counts(page: Page, site: str) -> None:
@@ -46,8 +46,11 @@ def test_spanish_switch_translates_texts_and_numbers(page: Page, site: str) -> N
     expect(page.locator("html")).to_have_attribute("lang", "es")
 
 
-def test_overview_fits_a_phone_without_sideways_scrolling(browser: Browser, site: str) -> None:
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="es-ES")
+def test_overview_fits_a_phone_without_sideways_scrolling(
+    browser: Browser, site: str, signed_in: StorageState
+) -> None:
+    viewport: ViewportSize = {"width": 390, "height": 844}
+    context = browser.new_context(viewport=viewport, locale="es-ES", storage_state=signed_in)
     try:
         phone = context.new_page()
         phone.goto(f"{site}/?period=all")
