@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from http.cookiejar import CookieJar
@@ -42,12 +43,19 @@ def sign_in_and_fetch(url: str, email: str, password: str) -> str:
     request = urllib.request.Request(
         f"{url}sign-in", data=form, headers={"Origin": url.rstrip("/")}
     )
-    deadline = time.monotonic() + 30
+    wait_until_it_answers(url)
+    with browser.open(request, timeout=120) as response:
+        return str(response.read().decode("utf-8"))
+
+
+def wait_until_it_answers(url: str) -> None:
+    """Until the server accepts connections (the sign-in page needs no session)."""
+    deadline = time.monotonic() + 60
     while True:
         try:
-            with browser.open(request, timeout=5) as response:
-                return str(response.read().decode("utf-8"))
-        except OSError:
+            with urllib.request.urlopen(f"{url}sign-in", timeout=60):
+                return
+        except (ConnectionError, urllib.error.URLError):
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.2)

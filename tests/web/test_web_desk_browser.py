@@ -67,7 +67,7 @@ def test_a_lead_found_in_the_table_is_accepted_from_its_page(
     expect(page.get_by_role("heading", name="Mql 0", level=1)).to_be_visible()
     page.get_by_role("button", name="Accept (to SAL)").click()
     expect(page.get_by_role("status")).to_contain_text("Accepted")
-    expect(page.locator("#transitions tbody tr").first).to_contain_text("accepted by web")
+    expect(page.locator("#transitions tbody tr").first).to_contain_text(f"accepted by {ADMIN}")
     assert contact_moves(demo_engine, contact)[-1] == ("mql", "sal", "accept")
 
 

@@ -7,6 +7,8 @@ and cost, so a later, stronger default still verifies old hashes, and
 
 from __future__ import annotations
 
+from functools import cache
+
 from pwdlib import PasswordHash
 
 from embudo.domain.errors import InvalidInput
@@ -16,8 +18,6 @@ MAX_LENGTH = 256
 """Longer is refused before hashing: Argon2 of megabytes is a cheap way to load the server."""
 
 HASHER = PasswordHash.recommended()
-UNUSABLE = HASHER.hash("embudo: no user has this password")
-"""What a sign-in for an unknown email is checked against, so it takes as long as a real one."""
 
 
 def check_password(password: str) -> None:
@@ -41,5 +41,14 @@ def verify(stored: str | None, password: str) -> tuple[bool, str | None]:
     """
     if len(password) > MAX_LENGTH:
         return False, None
-    valid, updated = HASHER.verify_and_update(password, stored or UNUSABLE)
+    valid, updated = HASHER.verify_and_update(password, stored or unusable())
     return valid and stored is not None, updated
+
+
+@cache
+def unusable() -> str:
+    """What a sign-in for an unknown email is checked against, so it takes as long as a real one.
+
+    Made on first use, not at import: every command imports this module.
+    """
+    return HASHER.hash("embudo: no user has this password")
