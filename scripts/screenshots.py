@@ -1,8 +1,9 @@
 """Screenshots of the dashboard on a demo workspace, for the README: `make screenshots`.
 
 Builds a demo year in a temporary SQLite store through the real engine (as
-`embudo demo` does), serves the dashboard on a free loopback port, and has
-Debian's Chromium (through Playwright, headless) photograph the pages —
+`embudo demo` does), with a user who signs in, serves the dashboard on a
+free loopback port, and has Debian's Chromium (through Playwright, headless)
+sign in through the form once, then photograph the pages —
 in English, Spanish and Italian, and once at a phone's width — into
 `docs/screenshots/`. Deterministic data per seed; the pictures change only
 when the pages do (or the calendar moves the demo's year).
@@ -10,6 +11,7 @@ when the pages do (or the calendar moves the demo's year).
 
 from __future__ import annotations
 
+import secrets
 import socket
 import sys
 import tempfile
@@ -21,19 +23,23 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import uvicorn
-from playwright.sync_api import Browser, ViewportSize, sync_playwright
+from playwright.sync_api import Browser, StorageState, ViewportSize, sync_playwright
 
 from embudo.config import Settings
 from embudo.demo.run import DemoPlan, run_demo
+from embudo.engine.users import add_user
 from embudo.engine.workspaces import apply_spec
 from embudo.io.spec_file import parse_spec, template_text
 from embudo.server import create_server
 from embudo.store import schema
 from embudo.store.session import connect
+from embudo.store.workspaces import open_workspace
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
 WORKSPACE = "demo"
+USER = "lucia@acme.example"
+PASSWORD = secrets.token_urlsafe(12)
 LAPTOP: ViewportSize = {"width": 1280, "height": 860}
 PHONE: ViewportSize = {"width": 390, "height": 844}
 SHOTS = (
@@ -53,6 +59,16 @@ def build_demo(url: str, contacts: int) -> None:
         loaded = parse_spec(template_text("b2b-saas"), "b2b-saas.yaml")
         with engine.begin() as conn:
             apply_spec(conn, WORKSPACE, loaded.document, loaded.source, now=now)
+            add_user(
+                conn,
+                open_workspace(conn, WORKSPACE).id,
+                USER,
+                name="Lucia Bianchi",
+                team="marketing",
+                role="admin",
+                password=PASSWORD,
+                now=now,
+            )
         start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
         plan = DemoPlan(contacts, seed=1, start=start.replace(year=start.year - 1))
         run_demo(engine, WORKSPACE, loaded.spec, plan, now=now)
@@ -79,9 +95,24 @@ def served(url: str) -> Iterator[str]:
         sock.close()
 
 
+def signed_in(browser: Browser, base: str) -> StorageState:
+    """The cookies of a browser that signed in through the form."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{base}/sign-in")
+    page.get_by_label("Email").fill(USER)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{base}/")
+    state = context.storage_state()
+    context.close()
+    return state
+
+
 def photograph(browser: Browser, base: str) -> None:
+    session = signed_in(browser, base)
     for name, path, size in SHOTS:
-        context = browser.new_context(viewport=size, device_scale_factor=1)
+        context = browser.new_context(viewport=size, device_scale_factor=1, storage_state=session)
         page = context.new_page()
         page.goto(base + path)
         page.wait_for_load_state("networkidle")

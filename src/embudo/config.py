@@ -5,23 +5,36 @@ Nothing else in embudo reads the environment.
 
 from __future__ import annotations
 
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from embudo.domain.errors import InvalidInput
+
 DEFAULT_DATABASE_URL = "sqlite:///embudo.db"
+MIN_SECRET_KEY = 32
 
 
 class Settings(BaseSettings):
-    """`EMBUDO_DATABASE_URL`, `EMBUDO_WORKSPACE`; command-line options take precedence."""
+    """`EMBUDO_DATABASE_URL`, `EMBUDO_WORKSPACE`, `EMBUDO_SECRET_KEY`; options take precedence.
+
+    `secret_key` signs the dashboard's session cookies; when it is not set, a
+    secret generated once and stored in the database is used, so every worker
+    on that database agrees. A short key is refused rather than used.
+    """
 
     model_config = SettingsConfigDict(env_prefix="EMBUDO_", extra="ignore")
 
     database_url: str = DEFAULT_DATABASE_URL
     workspace: str = "default"
+    secret_key: SecretStr | None = Field(default=None, min_length=MIN_SECRET_KEY)
 
 
 def load_settings(database_url: str | None = None, workspace: str | None = None) -> Settings:
     """Settings from the environment, overridden by the options given on the command line."""
-    settings = Settings()
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        raise InvalidInput(_explained(error)) from None
     return settings.model_copy(
         update={
             key: value
@@ -29,3 +42,17 @@ def load_settings(database_url: str | None = None, workspace: str | None = None)
             if value is not None
         }
     )
+
+
+def _explained(error: ValidationError) -> str:
+    """One line per variable refused: which one, and what to set instead."""
+    return "; ".join(_problem(str(problem["loc"][0]), problem["msg"]) for problem in error.errors())
+
+
+def _problem(field: str, message: str) -> str:
+    if field == "secret_key":
+        return (
+            f"EMBUDO_SECRET_KEY is too short: use at least {MIN_SECRET_KEY} characters — "
+            "make one with: python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+        )
+    return f"EMBUDO_{field.upper()}: {message}"

@@ -23,7 +23,8 @@ def create_server(
     `clock` is the dashboard's (a benchmark replays a fixture's moment with it)."""
     chosen = settings or Settings()
     app = create_app(chosen, engine)
-    install(app, app.state.engine, chosen.workspace, clock)
+    secret = chosen.secret_key.get_secret_value() if chosen.secret_key else None
+    install(app, app.state.engine, chosen.workspace, clock, secret_key=secret)
     return app
 
 

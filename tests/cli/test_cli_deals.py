@@ -34,7 +34,7 @@ def clinic(tmp_path: Path, store_url: str) -> Path:
     )
     assert done.returncode == 0, done.stderr
     rep = embudo(tmp_path, "user", "add", "Rep@Example.com", "--name", "Rep", "--db", store_url)
-    assert rep.stdout.strip() == "user 1: rep@example.com (sales)"
+    assert rep.stdout.strip() == "user 1: rep@example.com (sales, member)"
     return tmp_path
 
 

@@ -10,13 +10,11 @@ import pytest
 from desk_support import REP, Desk, contact_moves, deal_moves, sales_desk
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
-from web_support import WORKSPACE, demo_workspace
+from web_support import ADMIN, WORKSPACE, demo_workspace, signed_in_client
 
 from embudo.analytics.deals import DealFilter, list_deals
-from embudo.config import Settings
 from embudo.engine.ingest import ingest
 from embudo.engine.intake import read_payload
-from embudo.server import create_server
 from embudo.store.workspaces import open_workspace
 
 HTMX = {"HX-Request": "true"}
@@ -35,7 +33,7 @@ class Desktop:
 @pytest.fixture
 def desktop(store: Engine) -> Iterator[Desktop]:
     desk = sales_desk(store, demo_workspace(store, 60))
-    with TestClient(create_server(Settings(workspace=WORKSPACE), store)) as client:
+    with signed_in_client(store) as client:
         yield Desktop(client, desk, store)
 
 
@@ -95,7 +93,7 @@ def test_a_deal_opened_from_the_page_is_in_the_pipeline(desktop: Desktop) -> Non
     assert response.status_code == 303 and response.headers["location"] == f"/leads/{contact}"
     [deal] = deals_of(desktop.store, contact)
     assert (deal["amount"], deal["currency"], deal["owner"]) == (900.5, "EUR", REP)
-    assert deal_moves(desktop.store, int(str(deal["id"]))) == [(None, "discovery", "web", "web")]
+    assert deal_moves(desktop.store, int(str(deal["id"]))) == [(None, "discovery", "web", ADMIN)]
     assert contact_moves(desktop.store, contact)[-1][1] == "opportunity"
 
 

@@ -1,4 +1,5 @@
-"""`embudo demo` (what `make demo` runs) ends serving the dashboard at the URL it prints."""
+"""`embudo demo` (what `make demo` runs) ends serving the dashboard at the URL it prints,
+where the demo user signs in with the password it prints."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
+from http.cookiejar import CookieJar
 from pathlib import Path
 
 
@@ -18,23 +22,40 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def printed_url(process: subprocess.Popen[str]) -> str:
-    """The dashboard's URL from the demo's output (the demo prints its summary first)."""
+def printed_access(process: subprocess.Popen[str]) -> tuple[str, str, str]:
+    """The credentials and the dashboard's URL from the demo's output, in the order printed."""
     assert process.stdout is not None
+    credentials = None
     for line in process.stdout:
+        said = re.search(r"sign in as (\S+) with the password (\S+)", line)
+        if said:
+            credentials = said.group(1), said.group(2)
         found = re.search(r"dashboard on (http://\S+/)", line)
-        if found:
-            return found.group(1)
-    raise AssertionError(f"no dashboard URL printed; exit code {process.wait()}")
+        if found and credentials:
+            return *credentials, found.group(1)
+    raise AssertionError(f"no dashboard URL or password printed; exit code {process.wait()}")
 
 
-def fetch(url: str) -> str:
-    deadline = time.monotonic() + 30
+def sign_in_and_fetch(url: str, email: str, password: str) -> str:
+    """Post the sign-in form once the server answers; the overview it leads to."""
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+    form = urllib.parse.urlencode({"email": email, "password": password, "next": "/"}).encode()
+    request = urllib.request.Request(
+        f"{url}sign-in", data=form, headers={"Origin": url.rstrip("/")}
+    )
+    wait_until_it_answers(url)
+    with browser.open(request, timeout=120) as response:
+        return str(response.read().decode("utf-8"))
+
+
+def wait_until_it_answers(url: str) -> None:
+    """Until the server accepts connections (the sign-in page needs no session)."""
+    deadline = time.monotonic() + 60
     while True:
         try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                return str(response.read().decode("utf-8"))
-        except OSError:
+            with urllib.request.urlopen(f"{url}sign-in", timeout=60):
+                return
+        except (ConnectionError, urllib.error.URLError):
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.2)
@@ -53,7 +74,9 @@ def test_demo_ends_serving_the_dashboard(tmp_path: Path) -> None:
         env=environment,
     ) as process:
         try:
-            html = fetch(printed_url(process))
+            email, password, url = printed_access(process)
+            assert email == "demo@embudo.local"
+            html = sign_in_and_fetch(url, email, password)
             assert "<h1>Overview</h1>" in html and "data-chart=" in html
         finally:
             process.terminate()

@@ -13,6 +13,7 @@ import pytest
 from desk_support import Desk, contact_moves, deal_moves, sales_desk
 from playwright.sync_api import Page, expect
 from sqlalchemy import Engine
+from web_support import ADMIN
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +35,7 @@ def test_a_card_dragged_to_another_stage_is_moved_in_the_store(
     moved = page.locator(f".stage-column[data-stage='proposal'] #deal-{deal}")
     expect(moved).to_be_visible()
     expect(page.get_by_role("status")).to_contain_text(f"Deal {deal} moved to Proposal sent.")
-    assert deal_moves(demo_engine, deal)[-1] == ("discovery", "proposal", "web", "web")
+    assert deal_moves(demo_engine, deal)[-1] == ("discovery", "proposal", "web", ADMIN)
 
 
 def test_on_a_phone_the_keyboard_moves_a_card_with_its_stage_field(
@@ -53,7 +54,7 @@ def test_on_a_phone_the_keyboard_moves_a_card_with_its_stage_field(
     page.keyboard.press("Enter")
     expect(page.locator(f".stage-column[data-stage='negotiation'] #deal-{deal}")).to_be_visible()
     expect(page.locator(f"#move-{deal}")).to_be_focused()
-    assert deal_moves(demo_engine, deal)[-1] == ("discovery", "negotiation", "web", "web")
+    assert deal_moves(demo_engine, deal)[-1] == ("discovery", "negotiation", "web", ADMIN)
 
 
 def test_a_lead_found_in_the_table_is_accepted_from_its_page(
@@ -66,7 +67,7 @@ def test_a_lead_found_in_the_table_is_accepted_from_its_page(
     expect(page.get_by_role("heading", name="Mql 0", level=1)).to_be_visible()
     page.get_by_role("button", name="Accept (to SAL)").click()
     expect(page.get_by_role("status")).to_contain_text("Accepted")
-    expect(page.locator("#transitions tbody tr").first).to_contain_text("accepted by web")
+    expect(page.locator("#transitions tbody tr").first).to_contain_text(f"accepted by {ADMIN}")
     assert contact_moves(demo_engine, contact)[-1] == ("mql", "sal", "accept")
 
 

@@ -9,18 +9,16 @@ import pytest
 from fastapi.testclient import TestClient
 from page_support import embedded_charts
 from sqlalchemy import Engine
-from web_support import WORKSPACE, demo_workspace
+from web_support import demo_workspace, signed_in_client
 
-from embudo.config import Settings
 from embudo.io.spec_file import parse_spec, template_text
-from embudo.server import create_server
 from embudo.web.flow_chart import TARGET, sankey
 
 
 @pytest.fixture
 def client(store: Engine) -> Iterator[TestClient]:
     demo_workspace(store, 150)
-    with TestClient(create_server(Settings(workspace=WORKSPACE), store)) as opened:
+    with signed_in_client(store) as opened:
         yield opened
 
 

@@ -9,10 +9,7 @@ import pytest
 from desk_support import Desk, sales_desk
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
-from web_support import WORKSPACE, demo_workspace
-
-from embudo.config import Settings
-from embudo.server import create_server
+from web_support import demo_workspace, signed_in_client
 
 HTMX = {"HX-Request": "true"}
 
@@ -24,7 +21,7 @@ def desk(store: Engine) -> Desk:
 
 @pytest.fixture
 def client(store: Engine, desk: Desk) -> Iterator[TestClient]:
-    with TestClient(create_server(Settings(workspace=WORKSPACE), store)) as opened:
+    with signed_in_client(store) as opened:
         yield opened
 
 

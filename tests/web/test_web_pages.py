@@ -8,10 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from page_support import embedded_charts
 from sqlalchemy import Engine
-from web_support import WORKSPACE, demo_workspace
-
-from embudo.config import Settings
-from embudo.server import create_server
+from web_support import demo_workspace, signed_in_client
 
 SPANISH = {"Accept-Language": "es-ES,es;q=0.9,en;q=0.5"}
 
@@ -20,7 +17,7 @@ SPANISH = {"Accept-Language": "es-ES,es;q=0.9,en;q=0.5"}
 def client(store: Engine) -> Iterator[TestClient]:
     """A small demo year in the test's store, and a client of the dashboard on it."""
     demo_workspace(store, 150)
-    with TestClient(create_server(Settings(workspace=WORKSPACE), store)) as opened:
+    with signed_in_client(store) as opened:
         yield opened
 
 

@@ -9,10 +9,7 @@ import pytest
 from desk_support import REP, Desk, deal_moves, sales_desk
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
-from web_support import WORKSPACE, demo_workspace
-
-from embudo.config import Settings
-from embudo.server import create_server
+from web_support import ADMIN, demo_workspace, signed_in_client
 
 HTMX = {"HX-Request": "true"}
 
@@ -29,7 +26,7 @@ def board(store: Engine) -> Iterator[Board]:
     """A small demo year, a sales desk whose three deals opened 20 days ago, a client on them."""
     now = demo_workspace(store, 60)
     desk = sales_desk(store, now, days_ago=20)
-    with TestClient(create_server(Settings(workspace=WORKSPACE), store)) as client:
+    with signed_in_client(store) as client:
         yield Board(client, desk, store)
 
 
@@ -70,7 +67,7 @@ def test_a_move_is_recorded_with_source_web_and_the_board_comes_back(board: Boar
     response = board.client.post(f"/pipeline/deals/{deal}/move", data=form, headers=HTMX)
     assert response.status_code == 200
     assert "<html" not in response.text and f"Deal {deal} moved to Demo." in response.text
-    assert deal_moves(board.store, deal)[-1] == ("discovery", "demo", "web", "web")
+    assert deal_moves(board.store, deal)[-1] == ("discovery", "demo", "web", ADMIN)
 
 
 def test_without_htmx_a_move_redirects_to_the_filtered_board(board: Board) -> None:
@@ -81,7 +78,7 @@ def test_without_htmx_a_move_redirects_to_the_filtered_board(board: Board) -> No
     assert (
         response.headers["location"] == "/pipeline?pipeline=new_business&owner=rita%40desk.example"
     )
-    assert deal_moves(board.store, deal)[-1][1:] == ("won", "web", "web")
+    assert deal_moves(board.store, deal)[-1][1:] == ("won", "web", ADMIN)
 
 
 def test_lost_without_a_reason_asks_for_it_beside_the_field_and_writes_nothing(
@@ -96,7 +93,7 @@ def test_lost_without_a_reason_asks_for_it_beside_the_field_and_writes_nothing(
     assert deal_moves(board.store, deal) == before
     form["reason"] = "price"
     board.client.post(f"/pipeline/deals/{deal}/move", data=form, headers=HTMX)
-    assert deal_moves(board.store, deal)[-1][1:] == ("lost", "web", "web")
+    assert deal_moves(board.store, deal)[-1][1:] == ("lost", "web", ADMIN)
 
 
 def test_a_refused_move_says_why_and_writes_nothing(board: Board) -> None:

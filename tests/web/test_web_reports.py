@@ -10,17 +10,15 @@ import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlalchemy import Engine
-from web_support import WORKSPACE, demo_workspace
+from web_support import demo_workspace, signed_in_client
 
 from embudo.analytics.reports import REPORTS
-from embudo.config import Settings
-from embudo.server import create_server
 
 
 @pytest.fixture
 def client(store: Engine) -> Iterator[TestClient]:
     demo_workspace(store, 150)
-    with TestClient(create_server(Settings(workspace=WORKSPACE), store)) as opened:
+    with signed_in_client(store) as opened:
         yield opened
 
 

@@ -8,11 +8,9 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
-from web_support import WORKSPACE, demo_workspace
+from web_support import demo_workspace, signed_in_client
 
-from embudo.config import Settings
 from embudo.io.spec_file import template_text
-from embudo.server import create_server
 from embudo.store.api_keys import find_key
 from embudo.store.tables import spec_versions
 
@@ -23,7 +21,7 @@ TYPO = ("- event: webinar_watched", "- event: webinar_wached")
 @pytest.fixture
 def client(store: Engine) -> Iterator[TestClient]:
     demo_workspace(store, 30)
-    with TestClient(create_server(Settings(workspace=WORKSPACE), store)) as opened:
+    with signed_in_client(store) as opened:
         yield opened
 
 

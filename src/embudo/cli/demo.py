@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import time
 from datetime import datetime
 from typing import Annotated
@@ -10,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from embudo.analytics.deals import StageTotal, deals_by_stage
 from embudo.analytics.summary import contacts_by_channel, contacts_by_stage
@@ -21,11 +22,15 @@ from embudo.cli.store import clock, migrate, opened
 from embudo.demo.run import DemoPlan, DemoSummary, run_demo
 from embudo.domain.errors import InvalidInput
 from embudo.domain.spec import FunnelSpec
+from embudo.engine.passwords import check_password
+from embudo.engine.users import add_user, set_password
 from embudo.engine.workspaces import apply_spec
 from embudo.io.spec_file import TEMPLATES, parse_spec, template_text
+from embudo.store.users import find_user
 from embudo.store.workspaces import open_workspace
 
 MONTHS = 12
+DEMO_USER = "demo@embudo.local"
 
 
 @app.command()
@@ -38,6 +43,10 @@ def demo(
     no_serve: Annotated[
         bool, typer.Option("--no-serve", help="Print the summary and stop (no dashboard)")
     ] = False,
+    password: Annotated[
+        str | None,
+        typer.Option(help=f"The password of {DEMO_USER} (default: a new random one)"),
+    ] = None,
     host: Annotated[str, typer.Option(help="Where to serve the dashboard")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="The dashboard's port")] = 8000,
     db: DbOption = None,
@@ -49,10 +58,13 @@ def demo(
     (answers to MQLs, calls, deals opened, moved, won and lost), deterministic
     per seed; then contacts per lifecycle stage and per channel, and deals per
     pipeline stage with their value, are printed; then the dashboard is served
-    on the demo workspace (unless --no-serve).
+    on the demo workspace (unless --no-serve), where demo@embudo.local signs
+    in, an admin, with the password printed.
     """
     if contacts < 1:
         raise InvalidInput(f"--contacts {contacts}: simulate at least 1 contact")
+    if password is not None:
+        check_password(password)
     chosen = settings(db, workspace)
     loaded = parse_spec(template_text(template), f"{template}.yaml")
     migrate(chosen)
@@ -69,10 +81,31 @@ def demo(
             stages = contacts_by_stage(conn, workspace_id)
             channels = contacts_by_channel(conn, workspace_id)
             deals = deals_by_stage(conn, workspace_id, loaded.spec)
+        secret = password or secrets.token_urlsafe(9)
+        with engine.begin() as conn:
+            _demo_user(conn, workspace_id, secret, now)
     _print(loaded.spec, summary, stages, channels, seconds)
     _print_sales(summary, deals)
+    typer.echo(f"sign in as {DEMO_USER} with the password {secret}")
     if not no_serve:
         run_server(chosen, host, port)
+
+
+def _demo_user(conn: Connection, workspace_id: int, password: str, now: datetime) -> None:
+    """The demo's admin, with `password` (set again when the demo runs on the same store)."""
+    if find_user(conn, workspace_id, DEMO_USER) is None:
+        add_user(
+            conn,
+            workspace_id,
+            DEMO_USER,
+            name="Demo",
+            team="marketing",
+            role="admin",
+            password=password,
+            now=now,
+        )
+    else:
+        set_password(conn, workspace_id, DEMO_USER, password)
 
 
 def _year_before(now: datetime) -> datetime:

@@ -40,6 +40,12 @@ class InvalidInput(EmbudoError):
     code = "input.invalid"
 
 
+class NotAllowed(EmbudoError):
+    """The person signed in may not do this (their role does not grant it)."""
+
+    code = "access.not_allowed"
+
+
 class MoveNotAllowed(EmbudoError):
     """A lifecycle move the funnel definition does not allow."""
 

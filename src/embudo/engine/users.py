@@ -1,14 +1,18 @@
-"""Adding the people who own contacts and deals (sales reps, marketers)."""
+"""The people who own contacts and deals and sign in: adding them, passwords, sign-in."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import Connection, insert, select, update
 
+from embudo.domain.access import UserRole
 from embudo.domain.errors import InvalidInput, NotFound
+from embudo.engine.passwords import hash_password, verify
 from embudo.store.tables import users
+from embudo.store.users import User, find_user
 
 TEAM = re.compile(r"^[a-z][a-z0-9_]{0,19}$")
 """A team is a key, as playbooks name it (`assign_owner: round_robin, team: front_desk`)."""
@@ -22,9 +26,13 @@ def add_user(
     name: str,
     team: str = "sales",
     role: str = "member",
+    password: str | None = None,
     now: datetime,
 ) -> int:
-    """Add an active user; emails are kept lower-cased, one user per email and workspace."""
+    """Add an active user; emails are kept lower-cased, one user per email and workspace.
+
+    Without a password the user owns contacts and deals but cannot sign in yet.
+    """
     address = email.strip().lower()
     if "@" not in address or len(address) > 320:
         raise InvalidInput(f"user '{email}': not an email address — write it like ana@example.com")
@@ -33,6 +41,9 @@ def add_user(
             f"user '{email}': team '{team}' is not a key — lower case letters, digits and _, "
             "at most 20 (e.g. sales, front_desk)"
         )
+    if role not in {item.value for item in UserRole}:
+        roles = ", ".join(item.value for item in UserRole)
+        raise InvalidInput(f"user '{email}': role '{role}' is not one of {roles}")
     taken = select(users.c.id).where(users.c.workspace_id == workspace_id, users.c.email == address)
     if conn.scalar(taken) is not None:
         raise InvalidInput(f"user '{address}' already exists in this workspace")
@@ -44,6 +55,7 @@ def add_user(
         role=role,
         active=True,
         created_at=now,
+        password_hash=None if password is None else hash_password(password),
     )
     return int(conn.execute(row.returning(users.c.id)).scalar_one())
 
@@ -58,3 +70,34 @@ def set_active(conn: Connection, workspace_id: int, user_id: int, *, active: boo
     )
     if changed.rowcount == 0:
         raise NotFound(f"no user {user_id} — list them with: embudo user list")
+
+
+def set_password(conn: Connection, workspace_id: int, email: str, password: str) -> int:
+    """Set or reset an active user's password; their sessions made before it end."""
+    found = find_user(conn, workspace_id, email)
+    if found is None:
+        raise NotFound(
+            f"no active user '{email}' — add one with: embudo user add {email} --password"
+        )
+    _store_hash(conn, found.id, hash_password(password))
+    return found.id
+
+
+def authenticate(conn: Connection, workspace_id: int, email: str, password: str) -> User | None:
+    """The active user whose email and password these are, or None for any mistake.
+
+    An unknown email costs the same hashing as a wrong password, so timing tells
+    nothing; a hash made with weaker settings than today's is replaced.
+    """
+    found = find_user(conn, workspace_id, email)
+    valid, updated = verify(found.password_hash if found else None, password)
+    if found is None or not valid:
+        return None
+    if updated is None:
+        return found
+    _store_hash(conn, found.id, updated)
+    return replace(found, password_hash=updated)
+
+
+def _store_hash(conn: Connection, user_id: int, password_hash: str) -> None:
+    conn.execute(update(users).where(users.c.id == user_id).values(password_hash=password_hash))

@@ -77,7 +77,16 @@ users = Table(
     Column("role", String(20), nullable=False, default="member"),
     Column("active", Boolean, nullable=False, default=True),
     Column("created_at", UtcDateTime, nullable=False),
+    Column("password_hash", String(255), nullable=True),
     UniqueConstraint("workspace_id", "email"),
+)
+
+site_secrets = Table(
+    "site_secrets",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("value", String(128), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
 )
 
 api_keys = Table(

@@ -2,7 +2,9 @@
 
 `embudo.server` calls `install` on the API's app, so one process (and one
 port) serves the API and the dashboard; the web layer needs only the engine
-and the settings, never the API's modules.
+and the settings, never the API's modules. Session cookies are signed with
+`secret_key` (`EMBUDO_SECRET_KEY`) or, without one, with a secret stored in
+the database the first time a request needs it.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
+from embudo.engine.site_secrets import site_secret
 from embudo.web.pages import (
     api_keys,
     contact,
@@ -23,18 +26,38 @@ from embudo.web.pages import (
     pipeline,
     reports,
     settings,
+    sign_in,
 )
 from embudo.web.report_cache import ReportCache
+from embudo.web.sessions import SECRET_NAME, SessionKeys
 from embudo.web.state import Clock, WebState, utc_now
 
 STATIC = Path(__file__).parent / "static"
-PAGES = (overview, flows, pipeline, leads, contact, contact_actions, reports, settings, api_keys)
+PAGES = (
+    sign_in,
+    overview,
+    flows,
+    pipeline,
+    leads,
+    contact,
+    contact_actions,
+    reports,
+    settings,
+    api_keys,
+)
 
 
-def install(app: FastAPI, engine: Engine, workspace: str, clock: Clock = utc_now) -> None:
+def install(
+    app: FastAPI,
+    engine: Engine,
+    workspace: str,
+    clock: Clock = utc_now,
+    secret_key: str | None = None,
+) -> None:
     """Serve the dashboard from `app` on `engine`, showing `workspace` unless one is chosen."""
     store_url = engine.url.render_as_string(hide_password=False)
-    app.state.web = WebState(engine, store_url, workspace, ReportCache(engine), clock)
+    keys = SessionKeys(lambda: secret_key or site_secret(engine, SECRET_NAME, now=clock()))
+    app.state.web = WebState(engine, store_url, workspace, ReportCache(engine), keys, clock)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in PAGES:
         app.include_router(module.router)

@@ -2,9 +2,10 @@
 
 `WebState` is built once by `install` (the engine, the store's URL for the
 report backend, the workspace to show by default, the overview's report
-cache, the clock); `View` is one
-request's choices: language, workspace, the moment it is. Pages take a
-`ViewDep` and nothing global.
+cache, the clock, the session cookie's keys); `View` is one request's
+choices: language, workspace, the moment it is, and who signed in. Pages take
+a `ViewDep` (`web.access`), which is only ever a signed-in view, and nothing
+global.
 """
 
 from __future__ import annotations
@@ -12,13 +13,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Request
 from sqlalchemy import Engine
 
+from embudo.domain.access import Permission, user_allows
+from embudo.domain.errors import NotAllowed
+from embudo.store.users import User
 from embudo.web import i18n
 from embudo.web.report_cache import ReportCache
+from embudo.web.sessions import SessionKeys
 
 WORKSPACE_COOKIE = "embudo_workspace"
 Clock = Callable[[], datetime]
@@ -36,6 +40,7 @@ class WebState:
     store_url: str
     workspace: str
     reports: ReportCache
+    sessions: SessionKeys
     clock: Clock = utc_now
 
 
@@ -48,6 +53,18 @@ class View:
     language: str
     workspace: str
     now: datetime
+    user: User | None = None
+
+    @property
+    def actor(self) -> str:
+        """Who history records for what this request does: the signed-in user's email."""
+        if self.user is None:
+            raise NotAllowed("sign in to change anything")
+        return self.user.email
+
+    def may(self, needed: Permission) -> bool:
+        """Whether the signed-in user's role grants `needed`."""
+        return self.user is not None and user_allows(self.user.role, needed)
 
     @property
     def partial(self) -> bool:
@@ -74,6 +91,3 @@ def current_view(request: Request) -> View:
         or state.workspace
     )
     return View(request, state, language, workspace, state.clock())
-
-
-ViewDep = Annotated[View, Depends(current_view)]

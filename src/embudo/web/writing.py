@@ -4,7 +4,8 @@ A page's action (move a deal, accept a lead, apply a definition) is the same
 engine function the CLI and the REST API call, inside `engine.begin()`: it
 commits when the call returns and rolls back when it raises, so a refused
 action leaves nothing behind. The workspace is opened inside the transaction,
-so the call runs on the definition in force at that moment.
+so the call runs on the definition in force at that moment. History records
+the signed-in user's email as the actor (`View.actor`).
 """
 
 from __future__ import annotations
@@ -16,9 +17,6 @@ from sqlalchemy import Connection
 
 from embudo.store.workspaces import Workspace, open_workspace
 from embudo.web.state import View
-
-ACTOR = "web"
-"""Who history records for a move made in the dashboard (it has no sign-in yet)."""
 
 
 @contextmanager

@@ -14,6 +14,7 @@ class User(BaseModel):
     team: str
     role: str
     active: bool = Field(description="Only active users are given leads and deals")
+    signs_in: bool = Field(description="Has a password to sign in to the dashboard")
 
 
 class NewUser(Closed):

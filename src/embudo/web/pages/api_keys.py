@@ -2,7 +2,8 @@
 
 The same engine calls as `embudo apikey create|revoke`: only the key's
 SHA-256 digest is stored, so the page that answers the creation is the only
-place the secret ever appears; a reload does not show it again.
+place the secret ever appears; a reload does not show it again. Only an
+admin manages keys (`Permission.CONFIGURE`).
 """
 
 from __future__ import annotations
@@ -10,13 +11,13 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 
-from embudo.domain.access import Role
+from embudo.domain.access import Permission, Role
 from embudo.engine.api_keys import MAX_NAME, create_key, revoke_key
+from embudo.web.access import ViewDep, require
 from embudo.web.forms import FormDep, FormRejected, RowId
 from embudo.web.navigation import N_
 from embudo.web.page_route import PageRoute
 from embudo.web.pages.settings import Outcome, settings_response
-from embudo.web.state import ViewDep
 from embudo.web.writing import writing
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -28,6 +29,7 @@ UNKNOWN_ROLE = N_("Choose one of the roles listed.")
 @router.post("/settings/keys", response_class=HTMLResponse)
 def create(view: ViewDep, form: FormDep) -> Response:
     """Issue a key for the workspace and show its secret once."""
+    require(view, Permission.CONFIGURE, "create API keys")
     outcome = Outcome()
     try:
         name, role = _named(form.text("name")), _role(form.text("role"))
@@ -41,6 +43,7 @@ def create(view: ViewDep, form: FormDep) -> Response:
 @router.post("/settings/keys/{key_id}/revoke", response_class=HTMLResponse)
 def revoke(view: ViewDep, key_id: RowId) -> Response:
     """Revoke a key: requests presenting it get 401 from now on."""
+    require(view, Permission.CONFIGURE, "revoke API keys")
     with writing(view) as (conn, workspace):
         revoke_key(conn, workspace.id, key_id, now=view.now)
     return settings_response(view, Outcome())

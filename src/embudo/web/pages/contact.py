@@ -14,11 +14,12 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
 from embudo.domain.handoff import rejection_reasons
+from embudo.web.access import ViewDep
 from embudo.web.dossier import MOVES, read_dossier
 from embudo.web.forms import RowId
 from embudo.web.page_route import PageRoute
 from embudo.web.reading import open_shown
-from embudo.web.state import View, ViewDep
+from embudo.web.state import View
 from embudo.web.templating import render
 from embudo.web.vocabulary import gettext, stage_name
 

@@ -26,12 +26,13 @@ from embudo.engine.handoff import accept_lead, reject_lead
 from embudo.engine.moves import move_contact
 from embudo.store.contacts import reference_to
 from embudo.store.workspaces import Workspace
+from embudo.web.access import ViewDep
 from embudo.web.forms import Form, FormDep, FormRejected, RowId
 from embudo.web.navigation import N_
 from embudo.web.page_route import PageRoute
 from embudo.web.pages.contact import Outcome, contact_response
-from embudo.web.state import View, ViewDep
-from embudo.web.writing import ACTOR, writing
+from embudo.web.state import View
+from embudo.web.writing import writing
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 Action = Callable[[Connection, Workspace], str]
@@ -70,7 +71,7 @@ def act(view: ViewDep, form: FormDep, contact_id: RowId, action: str) -> Respons
 
 def _accept(view: View, form: Form, reference: str) -> Action:
     def run(conn: Connection, workspace: Workspace) -> str:
-        accept_lead(conn, workspace, reference, at=view.now, actor=ACTOR, now=view.now)
+        accept_lead(conn, workspace, reference, at=view.now, actor=view.actor, now=view.now)
         return N_("Accepted: the lead is sales-accepted now.")
 
     return run
@@ -80,7 +81,7 @@ def _reject(view: View, form: Form, reference: str) -> Action:
     def run(conn: Connection, workspace: Workspace) -> str:
         reason = _listed(form.text("reason"), [r.key for r in rejection_reasons(workspace.spec)])
         now = view.now
-        reject_lead(conn, workspace, reference, reason=reason, at=now, actor=ACTOR, now=now)
+        reject_lead(conn, workspace, reference, reason=reason, at=now, actor=view.actor, now=now)
         return N_("Rejected: the lead went back to marketing nurture.")
 
     return run
@@ -92,7 +93,7 @@ def _move(kind: MoveKind, done: str, *, reason_needed: bool) -> Callable[[View, 
             reason = _why(form.text("reason"), needed=reason_needed)
             now = view.now
             move_contact(
-                conn, workspace, reference, kind, at=now, actor=ACTOR, reason=reason, now=now
+                conn, workspace, reference, kind, at=now, actor=view.actor, reason=reason, now=now
             )
             return done
 
@@ -116,7 +117,7 @@ def _deal(view: View, form: Form, reference: str) -> Action:
             currency=currency,
             owner_email=form.optional("owner"),
             title=form.text("title")[:300],
-            actor=ACTOR,
+            actor=view.actor,
             source=DealSource.WEB,
             now=view.now,
         )

@@ -15,12 +15,13 @@ from fastapi.responses import HTMLResponse
 
 from embudo.analytics.params import ReportParams, parse_dimension
 from embudo.web import charts
+from embudo.web.access import ViewDep
 from embudo.web.conversions import channel_label, conversion_series, pivot
 from embudo.web.flow_chart import sankey
 from embudo.web.page_route import PageRoute
 from embudo.web.periods import LABELS, Period, parse_period, period_days
 from embudo.web.reading import Shown, open_shown, report
-from embudo.web.state import View, ViewDep
+from embudo.web.state import View
 from embudo.web.templating import render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)

@@ -16,10 +16,11 @@ from fastapi.responses import HTMLResponse
 
 from embudo.analytics.directory import SORTS, ContactQuery, contact_page
 from embudo.domain.spec import FunnelSpec
+from embudo.web.access import ViewDep
 from embudo.web.names import contact_name
 from embudo.web.page_route import PageRoute
 from embudo.web.reading import open_shown
-from embudo.web.state import View, ViewDep
+from embudo.web.state import View
 from embudo.web.templating import render
 from embudo.web.vocabulary import stage_name
 

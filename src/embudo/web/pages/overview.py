@@ -22,13 +22,14 @@ from embudo.analytics.params import Compare, ReportParams
 from embudo.analytics.report import ReportResult
 from embudo.analytics.reports import REPORTS
 from embudo.web import charts
+from embudo.web.access import ViewDep
 from embudo.web.alerts import cached_alerts
 from embudo.web.health_cards import health_cards
 from embudo.web.page_route import PageRoute
 from embudo.web.periods import LABELS, Period, parse_period, period_days
 from embudo.web.reading import Shown, cached_report, open_shown
 from embudo.web.report_cache import Cached
-from embudo.web.state import View, ViewDep
+from embudo.web.state import View
 from embudo.web.templating import render
 from embudo.web.vocabulary import stage_name
 

@@ -21,14 +21,15 @@ from embudo.domain.deals import DealSource
 from embudo.domain.errors import EmbudoError
 from embudo.domain.spec import FunnelSpec, PipelineStageKind
 from embudo.engine.deals import DealMoved, lose_deal, move_deal, win_deal
+from embudo.web.access import ViewDep
 from embudo.web.board import choose_pipeline, read_board
 from embudo.web.forms import Form, FormDep, FormRejected, RowId
 from embudo.web.navigation import N_
 from embudo.web.page_route import PageRoute
 from embudo.web.reading import open_shown
-from embudo.web.state import View, ViewDep
+from embudo.web.state import View
 from embudo.web.templating import render
-from embudo.web.writing import ACTOR, writing
+from embudo.web.writing import writing
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 WEB = DealSource.WEB
@@ -92,14 +93,23 @@ def _move(view: View, deal_id: int, form: Form) -> DealMoved:
         kind = stage_kind(spec, choose_pipeline(spec, form.optional("pipeline")), stage)
         if kind is PipelineStageKind.WON:
             return win_deal(
-                conn, workspace, deal_id, stage=stage, actor=ACTOR, source=WEB, now=view.now
+                conn, workspace, deal_id, stage=stage, actor=view.actor, source=WEB, now=view.now
             )
         if kind is PipelineStageKind.LOST:
             reason = loss_reason(spec, form.text("reason"))
             return lose_deal(
-                conn, workspace, deal_id, reason, stage=stage, actor=ACTOR, source=WEB, now=view.now
+                conn,
+                workspace,
+                deal_id,
+                reason,
+                stage=stage,
+                actor=view.actor,
+                source=WEB,
+                now=view.now,
             )
-        return move_deal(conn, workspace, deal_id, stage, actor=ACTOR, source=WEB, now=view.now)
+        return move_deal(
+            conn, workspace, deal_id, stage, actor=view.actor, source=WEB, now=view.now
+        )
 
 
 def stage_kind(spec: FunnelSpec, pipeline: str, stage: str) -> PipelineStageKind:

@@ -17,13 +17,14 @@ from fastapi.responses import HTMLResponse
 from embudo.analytics.report import Report, ReportResult
 from embudo.analytics.reports import REPORTS
 from embudo.domain.errors import NotFound
+from embudo.web.access import ViewDep
 from embudo.web.page_route import PageRoute
 from embudo.web.reading import Shown, open_shown, report
 from embudo.web.report_charts import ChartContext, chart_for
 from embudo.web.report_files import download, download_format
 from embudo.web.report_form import ReportForm, form_params, read_form
 from embudo.web.report_names import summary, title
-from embudo.web.state import View, ViewDep
+from embudo.web.state import View
 from embudo.web.templating import render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)

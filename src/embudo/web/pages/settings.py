@@ -5,6 +5,8 @@ Validating runs exactly what applying runs (`io.spec_file.parse_spec`, then
 rolled back, as the REST API's validate does, so the two never disagree:
 a definition that validates applies. Each problem is listed beside the
 editor with its line (a link that selects it in the editor) and its path.
+Any signed-in user may read the page and validate; only an admin applies
+(`Permission.CONFIGURE`), and only an admin sees the buttons that would.
 """
 
 from __future__ import annotations
@@ -16,19 +18,20 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import Connection
 
-from embudo.domain.access import Role
+from embudo.domain.access import Permission, Role
 from embudo.domain.errors import SpecError
 from embudo.engine.workspaces import Applied, apply_spec
 from embudo.io.spec_file import parse_spec
 from embudo.store.api_keys import list_keys
 from embudo.store.workspaces import latest_version
+from embudo.web.access import ViewDep, require
 from embudo.web.forms import FormDep
 from embudo.web.page_route import PageRoute
 from embudo.web.reading import open_shown
 from embudo.web.spec_problems import FILENAME, Located, locate
-from embudo.web.state import View, ViewDep
+from embudo.web.state import View
 from embudo.web.templating import render
-from embudo.web.writing import ACTOR, writing
+from embudo.web.writing import writing
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -45,7 +48,6 @@ class Outcome:
     issued: Any = None
     """A key just created: its secret is shown this once."""
     errors: dict[str, dict[str, str]] = field(default_factory=dict)
-    refused: str | None = None
 
 
 @router.get("/settings", response_class=HTMLResponse, name="settings")
@@ -77,6 +79,7 @@ def apply(view: ViewDep, form: FormDep) -> Response:
     A problem found after the version was written (deals left in a removed
     stage) raises out of the transaction, which rolls the version back too.
     """
+    require(view, Permission.CONFIGURE, "apply the funnel definition")
     outcome = Outcome(draft=form.fields.get("yaml", ""))
     try:
         with writing(view) as (conn, workspace):
@@ -90,7 +93,7 @@ def apply(view: ViewDep, form: FormDep) -> Response:
 
 def _apply(view: View, conn: Connection, name: str, draft: str) -> Applied:
     loaded = parse_spec(draft, FILENAME)
-    return apply_spec(conn, name, loaded.document, loaded.source, now=view.now, actor=ACTOR)
+    return apply_spec(conn, name, loaded.document, loaded.source, now=view.now, actor=view.actor)
 
 
 def settings_response(view: View, outcome: Outcome, status: int = 200) -> HTMLResponse:
@@ -109,6 +112,7 @@ def settings_response(view: View, outcome: Outcome, status: int = 200) -> HTMLRe
         "sla": shown.workspace.spec.sla,
         "keys": keys,
         "roles": [role.value for role in Role],
+        "configures": view.may(Permission.CONFIGURE),
         "partial": "_settings_body.html",
     }
     return render(view, "settings.html", context, shown.formats, status=status)
