@@ -19,9 +19,7 @@ import argparse
 import base64
 import http.client
 import json
-import socket
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -38,6 +36,7 @@ from embudo.store.tables import events
 from embudo.store.workspaces import open_workspace
 from ingest_stream import StreamShape, documents
 from ingest_worker import fresh_database, prepared
+from serving import free_port, serving
 
 POSTGRES_URL = "postgresql+psycopg://root@127.0.0.1:5432/test"
 
@@ -46,8 +45,10 @@ def main(argv: list[str] | None = None) -> int:
     args = _arguments(argv)
     with fresh_database(args.backend, args.postgres_url, "http") as url:
         key, names = _prepare(url)
-        port = _free_port()
-        with _serving(url, port, args.workers):
+        port = free_port()
+        command = [sys.executable, "-m", "embudo", "serve", "--db", url]
+        command += ["--port", str(port), "--workers", str(args.workers)]
+        with serving(command, port):
             shape = StreamShape(args.messages, args.contacts, names)
             rate, stored = _batch_phase(url, port, key, shape, args)
             latencies = _track_phase(port, key, args.calls)
@@ -82,36 +83,6 @@ def _prepare(url: str) -> tuple[str, list[str]]:
         secret = create_key(conn, workspace_id, "bench", Role.INTAKE, now=now).secret
     engine.dispose()
     return secret, list(loaded.spec.events)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class _serving:
-    """`embudo serve` in a process of its own, up until the block ends."""
-
-    def __init__(self, url: str, port: int, workers: int) -> None:
-        self.command = [sys.executable, "-m", "embudo", "serve", "--db", url]
-        self.command += ["--port", str(port), "--workers", str(workers)]
-        self.port = port
-
-    def __enter__(self) -> None:
-        self.process = subprocess.Popen(self.command, stdout=subprocess.DEVNULL)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                return
-            except OSError:
-                time.sleep(0.2)
-        raise TimeoutError("embudo serve did not start within 60 s")
-
-    def __exit__(self, *_exc: object) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=30)
 
 
 def _post(connection: http.client.HTTPConnection, path: str, key: str, body: bytes) -> None:

@@ -25,9 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import time
 from dataclasses import dataclass
@@ -40,6 +38,7 @@ from embudo.store import tables
 from embudo.store.schema import upgrade
 from embudo.store.session import connect, for_writing
 from overview_app import NOW_VARIABLE
+from serving import free_port, serving
 
 TIMEOUT_SECONDS = 1800.0
 
@@ -64,8 +63,8 @@ class Latencies:
 def main(argv: list[str] | None = None) -> int:
     args = _arguments(argv)
     _prepare(args.db, args.workspace)
-    port = _free_port()
-    with _serving(args, port):
+    port = free_port()
+    with serving(_command(args, port), port, _environment(args)):
         latencies = _measure(args, port)
     summary = {"db": args.db, "period": args.period, "workers": args.workers, **latencies.summary()}
     summary["write_every"] = args.write_every
@@ -99,40 +98,19 @@ def _workspace_id(workspace: str) -> ColumnElement[bool]:
     return tables.report_cache.c.workspace_id == chosen.scalar_subquery()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+def _command(args: argparse.Namespace, port: int) -> list[str]:
+    """uvicorn with the bench app (its clock held at `--now`), on `port`."""
+    command = [sys.executable, "-m", "uvicorn", "overview_app:from_environment"]
+    command += ["--factory", "--app-dir", "bench", "--host", "127.0.0.1"]
+    command += ["--port", str(port), "--workers", str(args.workers), "--log-level", "warning"]
+    return command
 
 
-class _serving:
-    """uvicorn with the bench app in a process of its own, up until the block ends."""
-
-    def __init__(self, args: argparse.Namespace, port: int) -> None:
-        self.command = [sys.executable, "-m", "uvicorn", "overview_app:from_environment"]
-        self.command += ["--factory", "--app-dir", "bench", "--host", "127.0.0.1"]
-        self.command += ["--port", str(port), "--workers", str(args.workers)]
-        self.command += ["--log-level", "warning"]
-        self.environment = {**os.environ, "EMBUDO_DATABASE_URL": args.db}
-        self.environment["EMBUDO_WORKSPACE"] = args.workspace
-        if args.now:
-            self.environment[NOW_VARIABLE] = args.now
-        self.port = port
-
-    def __enter__(self) -> None:
-        self.process = subprocess.Popen(self.command, env=self.environment)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                return
-            except OSError:
-                time.sleep(0.2)
-        raise TimeoutError("the server did not start within 60 s")
-
-    def __exit__(self, *_exc: object) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=60)
+def _environment(args: argparse.Namespace) -> dict[str, str]:
+    environment = {**os.environ, "EMBUDO_DATABASE_URL": args.db, "EMBUDO_WORKSPACE": args.workspace}
+    if args.now:
+        environment[NOW_VARIABLE] = args.now
+    return environment
 
 
 def _measure(args: argparse.Namespace, port: int) -> Latencies:
