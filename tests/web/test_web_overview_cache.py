@@ -15,7 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 from page_support import embedded_charts
 from sqlalchemy import Engine, delete, func, select
-from web_support import WORKSPACE, add_workspace, demo_workspace
+from web_support import ADMIN, ORIGIN, WORKSPACE, add_person, add_workspace, demo_workspace, sign_in
 
 from embudo.config import Settings
 from embudo.engine.ingest import ingest
@@ -47,10 +47,12 @@ class Served:
 
 @pytest.fixture
 def served(store: Engine) -> Iterator[Served]:
-    """A small demo year, and a client of the dashboard on it with a clock that stands still."""
+    """A small demo year, and a signed-in client of its dashboard with a clock that stands still."""
     clock = Clock(demo_workspace(store, 150))
+    add_person(store, ADMIN)
     app = create_server(Settings(workspace=WORKSPACE), store, clock=lambda: clock.now)
-    with TestClient(app) as client:
+    with TestClient(app, headers=ORIGIN) as client:
+        sign_in(client, ADMIN)
         yield Served(client, app.state.web.reports, clock, store)
 
 
@@ -116,6 +118,8 @@ def test_another_workspace_is_never_shown_this_ones_figures(served: Served) -> N
     demo = served.page()
     assert sum(_funnel(demo)) > 0
     add_workspace(served.store, "empty-co", "b2b-saas")
+    add_person(served.store, ADMIN, workspace="empty-co")
+    sign_in(served.client, ADMIN, workspace="empty-co")
     other = served.page(workspace="empty-co")
     assert sum(_funnel(other)) == 0
     assert "No contact entered the funnel in this period." in other

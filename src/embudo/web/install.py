@@ -9,7 +9,10 @@ the database the first time a request needs it.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -57,7 +60,24 @@ def install(
     """Serve the dashboard from `app` on `engine`, showing `workspace` unless one is chosen."""
     store_url = engine.url.render_as_string(hide_password=False)
     keys = SessionKeys(lambda: secret_key or site_secret(engine, SECRET_NAME, now=clock()))
-    app.state.web = WebState(engine, store_url, workspace, ReportCache(engine), keys, clock)
+    reports = ReportCache(engine)
+    app.state.web = WebState(engine, store_url, workspace, reports, keys, clock)
+    _close_on_shutdown(app, reports)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in PAGES:
         app.include_router(module.router)
+
+
+def _close_on_shutdown(app: FastAPI, reports: ReportCache) -> None:
+    """Stop the report cache's background work when the app stops, before its store goes."""
+    running = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(served: FastAPI) -> AsyncIterator[Any]:
+        async with running(served) as state:
+            try:
+                yield state
+            finally:
+                reports.close()
+
+    app.router.lifespan_context = lifespan

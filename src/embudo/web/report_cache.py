@@ -45,6 +45,8 @@ from embudo.web.stored_values import decode, encode
 MAX_AGE = timedelta(minutes=10)
 CLAIM_TIMEOUT = timedelta(minutes=30)
 """A claim older than this is taken over: its process died, or its recomputation never ended."""
+CLOSE_SECONDS = 10.0
+"""How long the app's shutdown waits for a recomputation that is running."""
 
 Compute = Callable[[], Any]
 _log = logging.getLogger(__name__)
@@ -72,11 +74,12 @@ class ReportCache:
     def __init__(self, engine: Engine, max_age: timedelta = MAX_AGE) -> None:
         self.engine = engine
         self.max_age = max_age
-        self._jobs: Queue[tuple[CacheKey, datetime, Compute]] = Queue()
+        self._jobs: Queue[tuple[CacheKey, datetime, Compute] | None] = Queue()
         self._pending: set[tuple[int, str]] = set()
         self._lock = threading.Lock()
         self._worker: threading.Thread | None = None
         self._failure: BaseException | None = None
+        self._closed = False
 
     def version(self) -> str:
         """The store's data version now: read once per page, for every result it shows."""
@@ -103,13 +106,26 @@ class ReportCache:
         if failure is not None:
             raise failure
 
+    def close(self, timeout: float = CLOSE_SECONDS) -> None:
+        """Stop with the app: drop the recomputations not begun, let the running one end.
+
+        One still running after `timeout` seconds is abandoned with the process;
+        its claim lapses after `CLAIM_TIMEOUT` and another process takes it over.
+        """
+        with self._lock:
+            self._closed = True
+            worker = self._worker
+        if worker is not None:
+            self._jobs.put(None)
+            worker.join(timeout)
+
     def _store(self, key: CacheKey, entry: CacheEntry) -> None:
         with for_writing(self.engine).begin() as conn:
             store_entry(conn, key, entry)
 
     def _refresh_later(self, key: CacheKey, now: datetime, compute: Compute) -> None:
         with self._lock:
-            if (key.workspace_id, key.key) in self._pending:
+            if self._closed or (key.workspace_id, key.key) in self._pending:
                 return
             self._pending.add((key.workspace_id, key.key))
             if self._worker is None:
@@ -118,11 +134,13 @@ class ReportCache:
         self._jobs.put((key, now, compute))
 
     def _work(self) -> None:
-        """The background thread: one recomputation at a time (daemon: exit never waits on it)."""
-        while True:
-            key, now, compute = self._jobs.get()
+        """The background thread: one recomputation at a time, until `close` (daemon: exit
+        never waits on it)."""
+        while (job := self._jobs.get()) is not None:
+            key, now, compute = job
             try:
-                self._refresh(key, now, compute)
+                if not self._closed:
+                    self._refresh(key, now, compute)
             except Exception as error:
                 _log.exception("recomputing the cached %s report failed", key.report)
                 self._failure = error

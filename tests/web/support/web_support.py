@@ -93,10 +93,13 @@ def add_person(
         )
 
 
-def sign_in(client: TestClient, email: str, password: str = PASSWORD) -> None:
-    """Post the sign-in form as a browser would; the client keeps the session cookie."""
+def sign_in(
+    client: TestClient, email: str, password: str = PASSWORD, workspace: str = WORKSPACE
+) -> None:
+    """Post the sign-in form of `workspace` as a browser would; the client keeps the cookie."""
     form = {"email": email, "password": password, "next": "/"}
-    response = client.post("/sign-in", data=form, follow_redirects=False)
+    query = {"workspace": workspace}
+    response = client.post("/sign-in", params=query, data=form, follow_redirects=False)
     assert response.status_code == 303, response.text
 
 
