@@ -23,6 +23,7 @@ from typing import Any
 
 from embudo.engine.ingest import BATCH_SIZE
 from ingest_worker import OUT
+from measured import measured_commit
 
 WORKER = Path(__file__).resolve().parent / "ingest_worker.py"
 POSTGRES_URL = "postgresql+psycopg://root@127.0.0.1:5432/test"
@@ -33,7 +34,7 @@ GRACE_SECONDS = 30
 def main(argv: list[str] | None = None) -> int:
     """Run every measurement asked for and print the table; 1 when one of them failed."""
     args = _arguments(argv)
-    commit = _commit()
+    commit = measured_commit()
     backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
     results: dict[tuple[str, str], dict[str, Any] | None] = {}
     for backend in backends:
@@ -91,17 +92,6 @@ def _record(args: argparse.Namespace, commit: str, result: dict[str, Any]) -> No
     }
     with (OUT / "ingest.jsonl").open("a", encoding="utf-8") as stream:
         stream.write(json.dumps(line) + "\n")
-
-
-def _commit() -> str:
-    """The commit measured, `+dirty` when src/ has uncommitted changes."""
-    head = _git("rev-parse", "--short", "HEAD").strip() or "unknown"
-    return f"{head}+dirty" if _git("status", "--porcelain", "--", "src").strip() else head
-
-
-def _git(*arguments: str) -> str:
-    done = subprocess.run(["git", *arguments], capture_output=True, text=True, check=False)
-    return done.stdout
 
 
 def _table(

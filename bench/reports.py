@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from embudo.analytics.reports import REPORTS
+from measured import measured_commit
 from report_check import differences
 from report_data import schema_url
 
@@ -41,7 +42,7 @@ Result = dict[str, Any]
 def main(argv: list[str] | None = None) -> int:
     """Export, then each report on each engine beside its ceiling; 1 when one failed or differed."""
     args = _arguments(argv)
-    commit, load = _commit(), os.getloadavg()[0]
+    commit, load = measured_commit(), os.getloadavg()[0]
     lines = [_header(args, commit, load)]
     if not args.no_export:
         exported = _run(args, ["export", "--engine", "sqlite"])
@@ -125,17 +126,6 @@ def _record(
     }
     with (OUT / "reports.jsonl").open("a", encoding="utf-8") as stream:
         stream.write(json.dumps(line) + "\n")
-
-
-def _commit() -> str:
-    """The commit measured, `+dirty` when src/ has uncommitted changes."""
-    head = _git("rev-parse", "--short", "HEAD").strip() or "unknown"
-    return f"{head}+dirty" if _git("status", "--porcelain", "--", "src").strip() else head
-
-
-def _git(*arguments: str) -> str:
-    done = subprocess.run(["git", *arguments], capture_output=True, text=True, check=False)
-    return done.stdout
 
 
 def _header(args: argparse.Namespace, commit: str, load: float) -> str:
