@@ -7,7 +7,7 @@ April 1 after 20 days.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -108,16 +108,7 @@ def test_months_are_the_workspace_s(store: Engine, store_url: str, tmp_path: Pat
     install(store, deal_document(timezone="Europe/Madrid"))
     feed(store, [identify("i-ana", at(1), user="ana", email="ana@example.com")])
     deal = new_deal(store, "ana", day=10, amount="100")
-    with store.begin() as conn:
-        win_deal(
-            conn,
-            workspace(store),
-            deal,
-            actor=REP,
-            source=DealSource.CLI,
-            now=NOW,
-            at=at(30, hours=14, minutes=30),
-        )
+    _win(store, deal, at(30, hours=14, minutes=30))
     rows = everywhere(store_url, tmp_path, "health", by="month")
     assert [(row["month"], row["open_deals"], row["won_deals"]) for row in rows] == [
         ("2024-03", 1, 0),
@@ -134,15 +125,12 @@ def test_durations_floor_a_fraction_of_a_second(
     SQLite reads a moment to the millisecond, rounding; floored, that is still second 59."""
     ready(store, "ana")
     deal = new_deal(store, "ana", day=10, amount="1000")
-    with store.begin() as conn:
-        win_deal(
-            conn,
-            workspace(store),
-            deal,
-            actor=REP,
-            source=DealSource.CLI,
-            now=NOW,
-            at=at(20) - timedelta(microseconds=400),
-        )
+    _win(store, deal, at(20) - timedelta(microseconds=400))
     [row] = everywhere(store_url, tmp_path, "health")
     assert row["avg_days_to_close"] == (10 * 86_400 - 1) / 86_400
+
+
+def _win(store: Engine, deal: int, when: datetime) -> None:
+    """Mark `deal` won at `when`, as a rep does from the CLI."""
+    with store.begin() as conn:
+        win_deal(conn, workspace(store), deal, actor=REP, source=DealSource.CLI, now=NOW, at=when)
