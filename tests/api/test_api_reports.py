@@ -62,6 +62,15 @@ def test_the_registry_lists_every_report_with_its_parameters(client: TestClient)
     assert reports["health"]["modes"] == ["cohort"]
     assert "pipeline" in reports["health"]["dimensions"]
     assert reports["health"]["columns"][-1] == "velocity_per_day"
+    assert reports["attribution"]["models"] == [
+        "first-touch",
+        "last-touch",
+        "linear",
+        "u-shaped",
+        "w-shaped",
+        "time-decay",
+    ]
+    assert reports["health"]["models"] == []
 
 
 @pytest.mark.parametrize(

@@ -22,6 +22,7 @@ from embudo.analytics.reports import REPORTS, find_report
 from embudo.api.dependencies import EngineDep, NowDep, ReadingDep
 from embudo.api.problems import PROBLEMS
 from embudo.api.schemas.reports import ReportInfo, ReportJson
+from embudo.domain.attribution import Model
 from embudo.domain.errors import InvalidInput, NotFound
 from embudo.io.report_files import MEDIA_TYPES, FileFormat, report_bytes
 
@@ -50,6 +51,7 @@ def _info(report: Report) -> ReportInfo:
         columns=list(report.columns),
         dimensions=sorted(kind.value for kind in report.dimensions),
         modes=sorted(mode.value for mode in report.modes),
+        models=[model.value for model in Model] if report.models else [],
     )
 
 

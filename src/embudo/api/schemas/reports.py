@@ -15,6 +15,10 @@ class ReportInfo(BaseModel):
     columns: list[str] = Field(description="Its own columns; `--by` and `compare` add labels")
     dimensions: list[str] = Field(description="What `by` it takes (`property` is property:NAME)")
     modes: list[str]
+    models: list[str] = Field(
+        description="Attribution models it takes as `model` (with `half-life` for time-decay);"
+        " empty when it takes neither"
+    )
 
 
 class EchoedParams(BaseModel):
