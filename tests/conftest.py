@@ -1,8 +1,14 @@
 """Fixtures for tests that need a database: a fresh, migrated store per test, on every backend.
 
 SQLite always; PostgreSQL too when `EMBUDO_TEST_POSTGRES_URL` is set, each test
-in its own schema `t_<hex>` named by the URL's `options=-csearch_path=...`, so
-any engine built from `store_url` (also in a CLI subprocess) lands there.
+in a database of its own (`t_<hex>` on the same server), so any engine built
+from `store_url` (also in a CLI subprocess or a served app) lands there.
+
+Migrating costs far more than copying: Alembic runs once per test session on
+each backend — into a SQLite file and into a PostgreSQL template database —
+and each test gets a copy of the result (a file copy; `CREATE DATABASE …
+TEMPLATE`). Tests that need an empty database to migrate themselves take
+`empty_store_url`.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -44,10 +51,10 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture(scope="session")
 def postgres_admin() -> Iterator[Engine]:
-    """An engine on the `EMBUDO_TEST_POSTGRES_URL` database, for creating and dropping schemas."""
+    """An engine on the `EMBUDO_TEST_POSTGRES_URL` server, for creating and dropping databases."""
     if POSTGRES_URL is None:
         pytest.fail(f"{POSTGRES_URL_VARIABLE} is not set")
-    engine = connect(POSTGRES_URL)
+    engine = connect(POSTGRES_URL).execution_options(isolation_level="AUTOCOMMIT")
     yield engine
     engine.dispose()
 
@@ -64,29 +71,47 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def postgres_template(postgres_admin: Engine) -> Iterator[str]:
+    """A PostgreSQL database migrated once per session by Alembic; tests get copies of it."""
+    with _postgres_database(postgres_admin) as url:
+        engine = connect(url)
+        try:
+            schema.upgrade(engine)
+        finally:
+            engine.dispose()
+        database = make_url(url).database
+        assert database is not None
+        yield database
+
+
 @pytest.fixture(params=BACKENDS)
-def empty_store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """The URL of a fresh database with nothing in it (for SQLite, a file not yet created)."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'embudo.db'}"
-        return
-    admin: Engine = request.getfixturevalue("postgres_admin")
-    yield from _postgres_schema(admin)
+def backend(request: pytest.FixtureRequest) -> str:
+    """The database a test runs on: every test that takes a store runs on each."""
+    return str(request.param)
 
 
 @pytest.fixture
-def store_url(request: pytest.FixtureRequest, empty_store_url: str) -> str:
+def empty_store_url(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -> Iterator[str]:
+    """The URL of a fresh database with nothing in it (for SQLite, a file not yet created)."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'embudo.db'}"
+        return
+    with _postgres_database(request.getfixturevalue("postgres_admin")) as url:
+        yield url
+
+
+@pytest.fixture
+def store_url(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -> Iterator[str]:
     """The URL of a fresh database migrated to head; parametrized over the backends."""
-    if empty_store_url.startswith("sqlite"):
+    if backend == "sqlite":
         template: Path = request.getfixturevalue("sqlite_template")
-        shutil.copyfile(template, _sqlite_path(empty_store_url))
-        return empty_store_url
-    engine = connect(empty_store_url)
-    try:
-        schema.upgrade(engine)
-    finally:
-        engine.dispose()
-    return empty_store_url
+        shutil.copyfile(template, tmp_path / "embudo.db")
+        yield f"sqlite:///{tmp_path / 'embudo.db'}"
+        return
+    admin: Engine = request.getfixturevalue("postgres_admin")
+    with _postgres_database(admin, request.getfixturevalue("postgres_template")) as url:
+        yield url
 
 
 @pytest.fixture
@@ -97,19 +122,20 @@ def store(store_url: str) -> Iterator[Engine]:
     engine.dispose()
 
 
-def _postgres_schema(admin: Engine) -> Iterator[str]:
-    """Create a uniquely named schema, yield a URL whose search_path is it, drop it after."""
+@contextmanager
+def _postgres_database(admin: Engine, template: str | None = None) -> Iterator[str]:
+    """Create a uniquely named database (a copy of `template`, if named), yield its URL, drop it.
+
+    `STRATEGY WAL_LOG` copies block by block without the checkpoint `FILE_COPY`
+    forces; `WITH (FORCE)` ends connections a test left open (a server's
+    background thread, a subprocess that was killed).
+    """
     name = f"t_{uuid.uuid4().hex[:12]}"
-    with admin.begin() as connection:
-        connection.exec_driver_sql(f"CREATE SCHEMA {name}")
-    url = make_url(admin.url).update_query_dict({"options": f"-csearch_path={name}"})
-    yield url.render_as_string(hide_password=False)
-    with admin.begin() as connection:
-        connection.exec_driver_sql("SET LOCAL lock_timeout = '10s'")
-        connection.exec_driver_sql(f"DROP SCHEMA {name} CASCADE")
-
-
-def _sqlite_path(url: str) -> Path:
-    database = make_url(url).database
-    assert database is not None
-    return Path(database)
+    copy = f" TEMPLATE {template} STRATEGY WAL_LOG" if template else ""
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f"CREATE DATABASE {name}{copy}")
+    try:
+        yield make_url(admin.url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f"DROP DATABASE {name} WITH (FORCE)")

@@ -8,14 +8,13 @@ March and April 2024), so the API's JSON can be compared with what
 from __future__ import annotations
 
 import io
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
 from api_support import assert_problem, make_key, make_workspace
+from command_line import embudo
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from report_support import clinic_deals
@@ -39,15 +38,7 @@ def client(store: Engine) -> Iterator[TestClient]:
 
 def _cli_json(store_url: str, cwd: Path, name: str, params: dict[str, str]) -> str:
     options = [part for key, value in params.items() for part in (f"--{key}", value)]
-    command = [sys.executable, "-m", "embudo", "report", name, *options, "--format", "json"]
-    done = subprocess.run(
-        [*command, "--db", store_url],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    done = embudo(cwd, "report", name, *options, "--format", "json", "--db", store_url)
     assert done.returncode == 0, done.stderr
     return done.stdout
 

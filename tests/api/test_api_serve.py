@@ -17,18 +17,13 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import command_line
 from api_support import make_workspace
 from sqlalchemy import Engine
 
 
 def embudo(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "embudo", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return command_line.embudo(Path.cwd(), *args)
 
 
 def test_apikey_create_list_revoke(store_url: str, store: Engine) -> None:
