@@ -230,6 +230,7 @@ Condition = Annotated[
     ),
 ]
 
+
 def _as_condition(value: _Condition) -> Condition:
     """`value` as the union it belongs to: every `_Condition` subclass is a member."""
     assert isinstance(value, AllOf | AnyOf | NotThis | EventSeen | TraitIs | CompanyIs | ScoreIs)

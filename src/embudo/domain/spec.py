@@ -89,7 +89,12 @@ class Lifecycle(Model):
         return [stage for stage in self.stages if stage.kind is StageKind.FUNNEL]
 
     def stage(self, key: str) -> LifecycleStage:
-        return next(stage for stage in self.stages if stage.key == key)
+        return self._by_key[key]
+
+    @cached_property
+    def _by_key(self) -> dict[str, LifecycleStage]:
+        """Each stage by its key, found once: the engine looks stages up for every contact."""
+        return {stage.key: stage for stage in self.stages}
 
     def rank(self, key: str) -> int:
         """Position in the forward funnel; -1 for a stage set aside."""
@@ -140,6 +145,18 @@ class Scoring(Model):
 
     def half_life(self, rule: EngagementRule) -> float | None:
         return rule.half_life_days or self.half_life_days
+
+    def engagement_for(self, event: str) -> list[EngagementRule]:
+        """The engagement rules counting `event`, in the order they are written."""
+        return self._engagement_by_event.get(event, [])
+
+    @cached_property
+    def _engagement_by_event(self) -> dict[str, list[EngagementRule]]:
+        """Rules by the event they count, found once: every stored event is scored."""
+        found: dict[str, list[EngagementRule]] = {}
+        for rule in self.engagement:
+            found.setdefault(rule.event, []).append(rule)
+        return found
 
 
 class DisqualifyRule(Model):
