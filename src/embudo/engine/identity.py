@@ -100,7 +100,7 @@ class Stitcher:
                 identities.c.kind.in_(sorted({kind for kind, _ in wanted})),
                 among(self.conn, identities.c.value, values),
             )
-        )
+        ).all()
         self.known = {(kind, value): cid for kind, value, cid in rows if (kind, value) in wanted}
 
     def _contact_for(self, message: Message, keys: list[Key]) -> int:
