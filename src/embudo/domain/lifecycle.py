@@ -204,10 +204,11 @@ def _possible(condition: Condition, facts: Facts, since: datetime | None) -> boo
     A shortcut that changes no answer: without one of them the condition
     holds at no moment, so testing each moment would find none.
     """
-    return all(
-        any(since is None or item.at >= since for item in facts.named(name))
-        for name in condition.needed_events
-    )
+    for name in condition.needed_events:
+        named = facts.named(name)
+        if not named or not (since is None or any(item.at >= since for item in named)):
+            return False
+    return True
 
 
 def _moments(condition: Condition, facts: Facts, since: datetime | None) -> list[datetime]:

@@ -377,9 +377,14 @@ class FunnelSpec(Model):
 
     def qualification_order(self) -> list[tuple[str, Condition]]:
         """Qualification conditions from the highest funnel stage down."""
+        return list(self._qualification_order)
+
+    @cached_property
+    def _qualification_order(self) -> tuple[tuple[str, Condition], ...]:
+        """Found once: the definition is frozen, and the engine plans every contact with it."""
         ranked = [
             (stage.key, self.qualification[stage.key])
             for stage in self.lifecycle.funnel
             if stage.key in self.qualification
         ]
-        return list(reversed(ranked))
+        return tuple(reversed(ranked))
