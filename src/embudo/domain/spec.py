@@ -146,17 +146,18 @@ class Scoring(Model):
     def half_life(self, rule: EngagementRule) -> float | None:
         return rule.half_life_days or self.half_life_days
 
-    def engagement_for(self, event: str) -> list[EngagementRule]:
+    def engagement_for(self, event: str) -> tuple[EngagementRule, ...]:
         """The engagement rules counting `event`, in the order they are written."""
-        return self._engagement_by_event.get(event, [])
+        return self._engagement_by_event.get(event, ())
 
     @cached_property
-    def _engagement_by_event(self) -> dict[str, list[EngagementRule]]:
+    def _engagement_by_event(self) -> dict[str, tuple[EngagementRule, ...]]:
         """Rules by the event they count, found once: every stored event is scored."""
-        found: dict[str, list[EngagementRule]] = {}
-        for rule in self.engagement:
-            found.setdefault(rule.event, []).append(rule)
-        return found
+        events = dict.fromkeys(rule.event for rule in self.engagement)
+        return {
+            event: tuple(rule for rule in self.engagement if rule.event == event)
+            for event in events
+        }
 
 
 class DisqualifyRule(Model):
