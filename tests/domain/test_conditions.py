@@ -18,6 +18,8 @@ from embudo.domain.conditions import (
     TraitIs,
     event_names,
     holds,
+    needed_events,
+    uses_score,
 )
 from embudo.domain.scoring import Points, ScoreKind
 
@@ -265,6 +267,46 @@ def test_events_after_the_moment_do_not_count() -> None:
 )
 def test_event_names_collects_every_event_referred_to(data: Any, expected: set[str]) -> None:
     assert event_names(condition(data)) == expected
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (HAS_EMAIL, set()),
+        ({"event": "page", "times": 3, "where": [{"property": "path", "eq": "/"}]}, {"page"}),
+        ({"all": [WATCHED, {"event": "page"}]}, {"webinar_watched", "page"}),
+        ({"any": [WATCHED, HAS_EMAIL]}, set()),
+        ({"any": [WATCHED, {"all": [WATCHED, {"event": "page"}]}]}, {"webinar_watched"}),
+        ({"not": WATCHED}, set()),
+        ({"all": [HAS_EMAIL, {"any": [WATCHED, {"event": "page"}]}]}, set()),
+    ],
+)
+def test_needed_events_are_those_without_which_a_condition_cannot_hold(
+    data: Any, expected: set[str]
+) -> None:
+    assert needed_events(condition(data)) == expected
+    assert condition(data).needed_events == expected
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (HAS_EMAIL, False),
+        ({"score": "fit", "gt": 1}, True),
+        ({"all": [WATCHED, {"not": {"any": [HAS_EMAIL, {"score": "total", "lt": 5}]}}]}, True),
+    ],
+)
+def test_a_condition_knows_whether_it_looks_at_a_score(data: Any, expected: bool) -> None:
+    assert uses_score(condition(data)) is expected
+    assert condition(data).looks_at_score is expected
+
+
+def test_a_comparison_tests_its_one_operator_every_time() -> None:
+    country = condition({"trait": "country", "in": ["ES", "IT"]})
+    known = facts(occurrence("identify", day(1), country="it"))
+
+    assert [holds(country, known, day(1)) for _ in range(2)] == [True, True]
+    assert not holds(country, facts(occurrence("identify", day(1), country="FR")), day(1))
 
 
 # ContactFacts: what a condition sees as it stood at a moment.

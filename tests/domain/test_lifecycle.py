@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 import pytest
-from builders import MOVES, day, facts, occurrence, spec
+from builders import MOVES, condition, day, facts, occurrence, spec
 
 from embudo.domain.conditions import Occurrence
 from embudo.domain.errors import MoveNotAllowed
@@ -14,6 +14,7 @@ from embudo.domain.lifecycle import (
     MoveType,
     PlannedMove,
     described_events,
+    earliest,
     effective_rank,
     entry_stage,
     plan,
@@ -299,3 +300,29 @@ def test_described_events_are_trait_messages_and_events_filtered_by_property(
     sections: dict[str, Any], described: set[str]
 ) -> None:
     assert described_events(spec(**sections)) == described
+
+
+WEBINAR_OR_EMAIL = {"any": [{"event": "webinar_watched"}, {"trait": "email", "exists": True}]}
+WEBINAR_AND_EMAIL = {"all": [{"event": "webinar_watched"}, {"trait": "email", "exists": True}]}
+
+
+@pytest.mark.parametrize(
+    ("data", "history", "since", "expected"),
+    [
+        (WEBINAR_OR_EMAIL, [identify(day(2))], None, day(2)),
+        (WEBINAR_OR_EMAIL, [track("webinar_watched", day(1))], None, day(1)),
+        (WEBINAR_AND_EMAIL, [identify(day(2))], None, None),
+        (WEBINAR_AND_EMAIL, [track("webinar_watched", day(1)), identify(day(2))], None, day(2)),
+        (WEBINAR_AND_EMAIL, [track("webinar_watched", day(1)), identify(day(2))], day(2), None),
+        (
+            WEBINAR_AND_EMAIL,
+            [track("webinar_watched", day(1)), identify(day(2)), track("webinar_watched", day(4))],
+            day(3),
+            day(4),
+        ),
+    ],
+)
+def test_earliest_is_when_a_condition_first_held_counting_events_since_a_backward_move(
+    data: Any, history: list[Occurrence], since: datetime | None, expected: datetime | None
+) -> None:
+    assert earliest(condition(data), facts(*history), since) == expected

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cached_property
 from typing import Annotated, Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
@@ -75,8 +76,14 @@ class Comparison(_Closed):
             if getattr(self, name) is not None
         ]
 
+    @cached_property
+    def _operator(self) -> tuple[str, Any]:
+        """The one operator and its value, found once: the comparison is frozen, and the
+        engine tests it for every contact of every batch."""
+        return self.operators()[0]
+
     def holds(self, value: Any) -> bool:
-        operator, expected = self.operators()[0]
+        operator, expected = self._operator
         if operator == "exists":
             return (value not in (None, "")) is expected
         return value is not None and _COMPARE[operator](value, expected)
@@ -120,11 +127,34 @@ _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 
-class TraitIs(Comparison):
+class _Condition(_Closed):
+    """What every condition can say about itself without facts, worked out on first use.
+
+    A condition is frozen, so what it refers to never changes; the engine asks
+    for every contact of every batch, hence the caching.
+    """
+
+    @cached_property
+    def named_events(self) -> frozenset[str]:
+        """Every event name the condition refers to (see `event_names`)."""
+        return frozenset(event_names(_as_condition(self)))
+
+    @cached_property
+    def needed_events(self) -> frozenset[str]:
+        """Events without which the condition cannot hold (see `needed_events`)."""
+        return frozenset(needed_events(_as_condition(self)))
+
+    @cached_property
+    def looks_at_score(self) -> bool:
+        """Whether the condition compares a score anywhere (see `uses_score`)."""
+        return uses_score(_as_condition(self))
+
+
+class TraitIs(Comparison, _Condition):
     trait: str
 
 
-class CompanyIs(Comparison):
+class CompanyIs(Comparison, _Condition):
     company: str
 
 
@@ -132,26 +162,26 @@ class PropertyIs(Comparison):
     property: str
 
 
-class ScoreIs(Comparison):
+class ScoreIs(Comparison, _Condition):
     score: Literal["total", "fit", "engagement"]
 
 
-class EventSeen(_Closed):
+class EventSeen(_Condition):
     event: str
     times: int = Field(default=1, ge=1)
     within_days: float | None = Field(default=None, gt=0)
     where: list[PropertyIs] = Field(default_factory=list)
 
 
-class AllOf(_Closed):
+class AllOf(_Condition):
     all: list[Condition] = Field(min_length=1)
 
 
-class AnyOf(_Closed):
+class AnyOf(_Condition):
     any: list[Condition] = Field(min_length=1)
 
 
-class NotThis(_Closed):
+class NotThis(_Condition):
     not_: Condition = Field(alias="not")
 
 
@@ -199,6 +229,13 @@ Condition = Annotated[
         "company, score",
     ),
 ]
+
+
+def _as_condition(value: _Condition) -> Condition:
+    """`value` as the union it belongs to: every `_Condition` subclass is a member."""
+    assert isinstance(value, AllOf | AnyOf | NotThis | EventSeen | TraitIs | CompanyIs | ScoreIs)
+    return value
+
 
 AllOf.model_rebuild()
 AnyOf.model_rebuild()
@@ -284,3 +321,33 @@ def event_names(condition: Condition) -> set[str]:
         case EventSeen(event=name):
             return {name}
     return set()
+
+
+def needed_events(condition: Condition) -> set[str]:
+    """Events the condition cannot hold without: each must have happened (since the
+    moment events count from) for it to hold at any moment.
+
+    An `event` needs its own (it is seen at least once); `all` needs what
+    any of its parts needs; `any` only what every part needs; `not`, traits
+    and scores need none.
+    """
+    match condition:
+        case AllOf(all=parts):
+            return set().union(*(needed_events(part) for part in parts))
+        case AnyOf(any=parts):
+            return set.intersection(*(needed_events(part) for part in parts))
+        case EventSeen(event=name):
+            return {name}
+    return set()
+
+
+def uses_score(condition: Condition) -> bool:
+    """Whether the condition compares a score anywhere in it."""
+    match condition:
+        case AllOf(all=parts) | AnyOf(any=parts):
+            return any(uses_score(part) for part in parts)
+        case NotThis(not_=part):
+            return uses_score(part)
+        case ScoreIs():
+            return True
+    return False

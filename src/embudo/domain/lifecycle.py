@@ -28,7 +28,6 @@ from embudo.domain.conditions import (
     EventSeen,
     Facts,
     NotThis,
-    ScoreIs,
     event_names,
     holds,
 )
@@ -191,10 +190,25 @@ def earliest(
     Events count from `since` (the last backward move); moments are tested
     from `start`.
     """
+    if not _possible(condition, facts, since):
+        return None
     for moment in _moments(condition, facts, start or since):
         if holds(condition, facts, moment, since):
             return moment
     return None
+
+
+def _possible(condition: Condition, facts: Facts, since: datetime | None) -> bool:
+    """Whether every event the condition needs happened since `since`.
+
+    A shortcut that changes no answer: without one of them the condition
+    holds at no moment, so testing each moment would find none.
+    """
+    for name in condition.needed_events:
+        named = facts.named(name)
+        if not named or not (since is None or any(item.at >= since for item in named)):
+            return False
+    return True
 
 
 def _moments(condition: Condition, facts: Facts, since: datetime | None) -> list[datetime]:
@@ -203,24 +217,23 @@ def _moments(condition: Condition, facts: Facts, since: datetime | None) -> list
     Event counts change only when a named event happens; traits only with an
     identify or group message; scores when a score entry is dated. Windows
     closing can only make a condition false, so no other moment needs testing.
+    The first event since `since` is tested too, whatever its name.
     """
-    names = event_names(condition) | {"identify", "group"}
-    after = [item for item in facts.occurrences if since is None or item.at >= since]
-    chosen = {item.at for item in after if item.name in names}
-    if _uses_score(condition):
+    chosen = {
+        item.at
+        for name in condition.named_events | _TRAIT_MESSAGES
+        for item in facts.named(name)
+        if since is None or item.at >= since
+    }
+    if condition.looks_at_score:
         chosen |= {at for at in facts.score_moments() if since is None or at >= since}
-    return sorted(chosen | {min(item.at for item in after)} if after else chosen)
+    first = min(
+        (item.at for item in facts.occurrences if since is None or item.at >= since), default=None
+    )
+    return sorted(chosen if first is None else chosen | {first})
 
 
-def _uses_score(condition: Condition) -> bool:
-    match condition:
-        case AllOf(all=parts) | AnyOf(any=parts):
-            return any(_uses_score(part) for part in parts)
-        case NotThis(not_=part):
-            return _uses_score(part)
-        case ScoreIs():
-            return True
-    return False
+_TRAIT_MESSAGES = frozenset({"identify", "group"})
 
 
 def user_move(spec: FunnelSpec, kind: MoveKind, stage: str) -> str:
@@ -273,7 +286,7 @@ def _filtered(condition: Condition) -> set[str]:
 
 def uses_score(spec: FunnelSpec) -> bool:
     """Whether any qualification, disqualify or assignment condition looks at a score."""
-    return any(_uses_score(condition) for condition in _conditions(spec))
+    return any(condition.looks_at_score for condition in _conditions(spec))
 
 
 def _conditions(spec: FunnelSpec) -> list[Condition]:

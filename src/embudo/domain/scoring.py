@@ -71,8 +71,8 @@ def engagement_points(
 ) -> list[Points]:
     """The entries one event earns; `given` is the raw points each rule has given so far."""
     entries = []
-    for rule in scoring.engagement:
-        if rule.event != name or not matches(rule.where, properties):
+    for rule in scoring.engagement_for(name):
+        if not matches(rule.where, properties):
             continue
         points = _capped(rule, given.get(rule.name, 0.0))
         if points != 0:

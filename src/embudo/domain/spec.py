@@ -89,7 +89,12 @@ class Lifecycle(Model):
         return [stage for stage in self.stages if stage.kind is StageKind.FUNNEL]
 
     def stage(self, key: str) -> LifecycleStage:
-        return next(stage for stage in self.stages if stage.key == key)
+        return self._by_key[key]
+
+    @cached_property
+    def _by_key(self) -> dict[str, LifecycleStage]:
+        """Each stage by its key, found once: the engine looks stages up for every contact."""
+        return {stage.key: stage for stage in self.stages}
 
     def rank(self, key: str) -> int:
         """Position in the forward funnel; -1 for a stage set aside."""
@@ -140,6 +145,19 @@ class Scoring(Model):
 
     def half_life(self, rule: EngagementRule) -> float | None:
         return rule.half_life_days or self.half_life_days
+
+    def engagement_for(self, event: str) -> tuple[EngagementRule, ...]:
+        """The engagement rules counting `event`, in the order they are written."""
+        return self._engagement_by_event.get(event, ())
+
+    @cached_property
+    def _engagement_by_event(self) -> dict[str, tuple[EngagementRule, ...]]:
+        """Rules by the event they count, found once: every stored event is scored."""
+        events = dict.fromkeys(rule.event for rule in self.engagement)
+        return {
+            event: tuple(rule for rule in self.engagement if rule.event == event)
+            for event in events
+        }
 
 
 class DisqualifyRule(Model):
@@ -360,9 +378,14 @@ class FunnelSpec(Model):
 
     def qualification_order(self) -> list[tuple[str, Condition]]:
         """Qualification conditions from the highest funnel stage down."""
+        return list(self._qualification_order)
+
+    @cached_property
+    def _qualification_order(self) -> tuple[tuple[str, Condition], ...]:
+        """Found once: the definition is frozen, and the engine plans every contact with it."""
         ranked = [
             (stage.key, self.qualification[stage.key])
             for stage in self.lifecycle.funnel
             if stage.key in self.qualification
         ]
-        return list(reversed(ranked))
+        return tuple(reversed(ranked))

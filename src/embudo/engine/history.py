@@ -169,7 +169,8 @@ def _contacts(conn: Connection, ids: Collection[int]) -> dict[int, ContactHistor
     if conn.dialect.name == "postgresql":
         query = query.with_for_update()
     found = {}
-    for cid, stage, stage_at, company, first, last, channel, campaign in conn.execute(query):
+    rows = conn.execute(query).all()
+    for cid, stage, stage_at, company, first, last, channel, campaign in rows:
         found[cid] = ContactHistory(
             cid, stage, stage_at, company, None, first, last, channel, campaign
         )
@@ -198,7 +199,8 @@ def _events(
             )
         )
     for query in queries:
-        for event_id, contact_id, name, at, properties, channel, campaign in conn.execute(query):
+        rows = conn.execute(query).all()
+        for event_id, contact_id, name, at, properties, channel, campaign in rows:
             occurrence = Occurrence(name, at, properties or {})
             recorded[contact_id].append(Recorded(event_id, occurrence, channel, campaign))
     return recorded
@@ -226,7 +228,7 @@ def _entries(conn: Connection, ids: Collection[int]) -> dict[int, list[Points]]:
             score_ledger.c.occurred_at,
             score_ledger.c.half_life_days,
         ).where(among(conn, score_ledger.c.contact_id, ids))
-    )
+    ).all()
     entries: dict[int, list[Points]] = defaultdict(list)
     for row in rows:
         entry = Points(

@@ -66,8 +66,11 @@ class Stitcher:
 
     def resolve(self, messages: Sequence[Message], entry_stage: str) -> dict[str, int]:
         """Map each message id to its contact id, writing new contacts and identities."""
-        self._load(key for message in messages for key in keys_of(message))
-        provisional = {message.message_id: self._contact_for(message) for message in messages}
+        named = [(message, keys_of(message)) for message in messages]
+        self._load(key for _, keys in named for key in keys)
+        provisional = {
+            message.message_id: self._contact_for(message, keys) for message, keys in named
+        }
         real = self._insert_new(entry_stage)
         self._insert_identities(real)
         return {mid: real.get(self._root(cid), self._root(cid)) for mid, cid in provisional.items()}
@@ -97,11 +100,11 @@ class Stitcher:
                 identities.c.kind.in_(sorted({kind for kind, _ in wanted})),
                 among(self.conn, identities.c.value, values),
             )
-        )
+        ).all()
         self.known = {(kind, value): cid for kind, value, cid in rows if (kind, value) in wanted}
 
-    def _contact_for(self, message: Message) -> int:
-        keys = keys_of(message)
+    def _contact_for(self, message: Message, keys: list[Key]) -> int:
+        """The contact of a message naming `keys`, merging the contacts they lead to."""
         ids = {self._root(cid) for key in keys if (cid := self._lookup(key)) is not None}
         contact = min(ids, key=_older_first) if ids else self._provisional(message)
         for other in ids - {contact}:
