@@ -26,7 +26,7 @@ from web_support import (
 )
 
 from embudo.config import Settings
-from embudo.engine.users import set_password
+from embudo.engine.users import set_active_by_email, set_password, set_role
 from embudo.io.spec_file import template_text
 from embudo.server import create_server
 from embudo.store.tables import spec_versions
@@ -215,3 +215,24 @@ def test_a_session_is_for_its_workspace_only(client: TestClient, store: Engine) 
     refused = client.post("/sign-in?workspace=clinica", data={"email": ADMIN, "password": PASSWORD})
     assert refused.status_code == 401
     assert client.get("/", params={"workspace": "nope"}).status_code == 404
+
+
+def test_deactivating_a_user_ends_their_session_and_refuses_their_sign_in(
+    client: TestClient, store: Engine
+) -> None:
+    sign_in(client, MEMBER)
+    with store.begin() as conn:
+        set_active_by_email(conn, open_workspace(conn, WORKSPACE).id, MEMBER, active=False)
+    assert client.get("/", follow_redirects=False).status_code == 303
+    refused = client.post("/sign-in", data={"email": MEMBER, "password": PASSWORD, "next": "/"})
+    assert refused.status_code == 401
+
+
+def test_a_new_role_holds_from_the_next_request(client: TestClient, store: Engine) -> None:
+    sign_in(client, ADMIN)
+    assert 'action="/settings/keys"' in client.get("/settings").text
+    with store.begin() as conn:
+        set_role(conn, open_workspace(conn, WORKSPACE).id, ADMIN, "member")
+    assert 'action="/settings/keys"' not in client.get("/settings").text
+    keys = client.post("/settings/keys", data={"name": "website", "role": "admin"})
+    assert keys.status_code == 403
