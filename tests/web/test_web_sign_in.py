@@ -123,6 +123,38 @@ def test_an_empty_form_asks_for_each_field_in_the_readers_language(client: TestC
 
 
 @pytest.mark.parametrize(
+    ("language", "told"),
+    [
+        ("en", "Too many attempts; try again in 15 minutes."),
+        ("es", "Demasiados intentos; vuelve a intentarlo dentro de 15 minutos."),
+        ("it", "Troppi tentativi; riprova tra 15 minuti."),
+    ],
+)
+def test_after_five_wrong_passwords_the_form_says_to_wait_even_for_the_right_one(
+    client: TestClient, language: str, told: str
+) -> None:
+    for _ in range(5):
+        wrong = client.post("/sign-in", data={"email": MEMBER, "password": "a wrong guess"})
+        assert wrong.status_code == 401
+    refused = client.post(
+        f"/sign-in?lang={language}", data={"email": MEMBER, "password": PASSWORD, "next": "/"}
+    )
+    assert refused.status_code == 429 and refused.headers["Retry-After"] == "900"
+    assert f'id="sign_in-password-error">{told}</p>' in refused.text
+    assert COOKIE not in refused.cookies
+    assert client.get("/", follow_redirects=False).status_code == 303
+    sign_in(client, ADMIN)
+
+
+def test_signing_in_clears_the_wrong_passwords_before_it(client: TestClient) -> None:
+    for _ in range(2):
+        for _ in range(4):
+            wrong = client.post("/sign-in", data={"email": ADMIN, "password": "a wrong guess"})
+            assert wrong.status_code == 401
+        sign_in(client, ADMIN)
+
+
+@pytest.mark.parametrize(
     "asked", ["https://evil.example/", "//evil.example/", "/\t/evil.example", "/\\evil.example"]
 )
 def test_only_a_local_path_is_followed_after_sign_in(client: TestClient, asked: str) -> None:
