@@ -42,9 +42,18 @@ def attempt(
     return None if user is None else user.email
 
 
-def fail(store: Engine, workspace_id: int, times: int, **where: object) -> None:
+def fail(
+    store: Engine,
+    workspace_id: int,
+    times: int,
+    *,
+    at: datetime = NOW,
+    email: str = ANA,
+    client: str | None = "10.0.0.1",
+) -> None:
     for _ in range(times):
-        assert attempt(store, workspace_id, "wrong guess", **where) is None  # type: ignore[arg-type]
+        wrong = attempt(store, workspace_id, "wrong guess", at=at, email=email, client=client)
+        assert wrong is None
 
 
 def stored_rows(store: Engine) -> int:
@@ -60,6 +69,8 @@ def test_after_the_limit_even_the_right_password_is_refused_with_the_wait(
         attempt(store, workspace_id, PASSWORD, at=NOW + timedelta(minutes=5))
     assert refused.value.minutes == 10
     assert str(refused.value) == "too many sign-in attempts; try again in 10 minutes"
+    with pytest.raises(TooManyAttempts, match=r"try again in 1 minute$"):
+        attempt(store, workspace_id, PASSWORD, at=NOW + WINDOW - timedelta(seconds=30))
     assert stored_rows(store) == 2 * PER_EMAIL, "a refused attempt is not counted"
 
 

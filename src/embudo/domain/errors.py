@@ -70,5 +70,6 @@ class TooManyAttempts(EmbudoError):
     code = "access.too_many_attempts"
 
     def __init__(self, minutes: int) -> None:
-        super().__init__(f"too many sign-in attempts; try again in {minutes} minutes")
+        unit = "minute" if minutes == 1 else "minutes"
+        super().__init__(f"too many sign-in attempts; try again in {minutes} {unit}")
         self.minutes = minutes
