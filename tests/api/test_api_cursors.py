@@ -41,6 +41,7 @@ def _page(world: World, path: str, **params: Any) -> dict[str, Any]:
     got = world.client.get(path, params=params, headers=world.reader)
     assert got.status_code == 200, got.text
     body: dict[str, Any] = got.json()
+    assert got.headers.get("Link") == (f'<{body["next"]}>; rel="next"' if body["next"] else None)
     return body
 
 
@@ -66,7 +67,10 @@ def test_contact_pages_stay_whole_while_contacts_arrive(world: World) -> None:
     assert [row["email"] for row in by_cursor["data"]] == ["cat@example.com", "dan@example.com"]
     by_offset = _page(world, "/api/v1/contacts", sort="email", limit=2, offset=2)
     assert by_offset["data"][0]["email"] == "bob@example.com", "offsets shift on inserts"
-    last = world.client.get(by_cursor["next"], headers=world.reader).json()
+    linked = world.client.get(by_cursor["next"], headers=world.reader)
+    assert by_cursor["next"].startswith("/api/v1/contacts?")
+    assert linked.headers.get("Link") is None
+    last = linked.json()
     assert [row["email"] for row in last["data"]] == ["eve@example.com"]
     assert (last["next_cursor"], last["next"]) == (None, None)
 
@@ -207,3 +211,14 @@ def test_a_timeline_pages_back_in_time_while_events_arrive(world: World) -> None
 
 def test_every_sort_of_the_deals_is_offered() -> None:
     assert set(typing.get_args(Sort)) == {*SORTS, *(f"-{key}" for key in SORTS)}
+
+
+def test_a_next_page_is_linked_in_the_header_for_any_client(world: World) -> None:
+    got = world.client.get(
+        "/api/v1/contacts",
+        params={"limit": 1},
+        headers={**world.reader, "Origin": "https://app.example"},
+    )
+    link = got.links["next"]["url"]
+    assert link == got.json()["next"] and "cursor=" in link and "limit=1" in link
+    assert "link" in got.headers["access-control-expose-headers"].lower()

@@ -10,12 +10,13 @@ import base64
 import gzip
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from api_support import assert_problem, count, make_key, make_workspace
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from embudo.api.app import create_app
 from embudo.domain.access import Role
@@ -173,3 +174,37 @@ def test_analytics_js_short_paths(store: Engine, client: TestClient) -> None:
     assert client.post("/v1/b", content=batch, headers=headers).status_code == 200
     assert count(store, events) == 4
     assert count(store, events, name="page") == 1
+
+
+def _occurred(store: Engine, message_id: str) -> datetime:
+    with store.connect() as conn:
+        query = select(events.c.occurred_at).where(events.c.message_id == message_id)
+        moment: datetime = conn.execute(query).scalar_one()
+        return moment
+
+
+def test_a_clock_hours_wrong_is_corrected_from_the_time_of_arrival(
+    store: Engine, client: TestClient
+) -> None:
+    device = datetime.now(UTC) + timedelta(hours=3)  # the phone's clock runs 3 h fast
+    skewed = {"originalTimestamp": (device - timedelta(seconds=40)).isoformat(),
+              "sentAt": device.isoformat()}  # fmt: skip
+    key = make_key(store)
+    before = datetime.now(UTC)
+    one = client.post("/v1/track", json={**TRACK, **skewed}, headers=basic(key))
+    second = {**TRACK, "messageId": "m2", "originalTimestamp": skewed["originalTimestamp"]}
+    batch = {"batch": [second], "sentAt": skewed["sentAt"]}
+    many = client.post("/v1/batch", json=batch, headers=basic(key))
+    after = datetime.now(UTC)
+    assert one.status_code == many.status_code == 200
+    for message_id in ("m1", "m2"):
+        moment = _occurred(store, message_id)
+        assert before - timedelta(seconds=40) <= moment <= after - timedelta(seconds=40)
+
+
+def test_an_explicit_timestamp_is_trusted_as_it_is(store: Engine, client: TestClient) -> None:
+    timed = {"timestamp": "2026-10-01T09:00:00Z", "originalTimestamp": "2026-10-01T12:00:00Z",
+             "sentAt": "2026-10-01T12:00:05Z"}  # fmt: skip
+    response = client.post("/v1/track", json={**TRACK, **timed}, headers=basic(make_key(store)))
+    assert response.status_code == 200
+    assert _occurred(store, "m1") == datetime(2026, 10, 1, 9, tzinfo=UTC)

@@ -140,7 +140,9 @@ def test_the_rot_check_runs_each_rot_once_and_queues_its_notice(
     assert run["playbook"] == "stalled_deal" and str(deal_id) in run["subject"]
     again = world.client.post("/api/v1/checks/deal-rot", headers=world.admin).json()
     assert again == {"rotting": 1, "runs": []}
-    pending = world.client.get("/api/v1/outbox", headers=world.reader).json()
+    first = world.client.get("/api/v1/outbox", headers=world.reader)
+    assert "Link" not in first.headers, "one message: no next page to link"
+    pending = first.json()
     assert [(row["topic"], row["delivered_at"]) for row in pending["data"]] == [
         ("sales-managers", None)
     ]

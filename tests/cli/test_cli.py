@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from command_line import embudo
+from sqlalchemy import select
+
+from embudo.store.session import connect
+from embudo.store.tables import events
 
 EXAMPLE_MESSAGES: list[dict[str, object]] = [
     {
@@ -65,6 +70,29 @@ def test_ingest_then_explain_shows_rules_and_causes(workspace: Path, store_url: 
     assert "stage mql" in explained.stdout
     assert "qualification.mql (v1)" in explained.stdout
     assert "webinar_watched" in explained.stdout
+
+
+def test_ingest_of_a_file_keeps_the_clients_times_without_skew_correction(
+    workspace: Path, store_url: str
+) -> None:
+    """A file read later says nothing of when its messages arrived: `originalTimestamp` holds."""
+    sent: dict[str, object] = {
+        "type": "track",
+        "messageId": "late",
+        "userId": "u1",
+        "event": "webinar_watched",
+        "originalTimestamp": "2026-10-05T09:00:00Z",
+        "sentAt": "2026-10-05T09:00:30Z",
+    }
+    (workspace / "in.jsonl").write_text(lines([sent]))
+    assert embudo(workspace, "ingest", "in.jsonl", "--db", store_url).returncode == 0
+    engine = connect(store_url)
+    try:
+        with engine.connect() as conn:
+            moment = conn.scalar(select(events.c.occurred_at).where(events.c.message_id == "late"))
+    finally:
+        engine.dispose()
+    assert moment == datetime(2026, 10, 5, 9, tzinfo=UTC)
 
 
 def test_ingest_twice_is_all_duplicates(workspace: Path, store_url: str) -> None:

@@ -150,3 +150,69 @@ def test_a_short_secret_key_is_refused_with_how_to_make_one(
     assert done.stderr.startswith(
         "error: EMBUDO_SECRET_KEY is too short: use at least 32 characters — make one with:"
     )
+
+
+def roles_and_activity(store_url: str) -> dict[str, tuple[str, bool]]:
+    engine = connect(store_url)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(select(users.c.email, users.c.role, users.c.active))
+            return {str(row.email): (str(row.role), bool(row.active)) for row in rows}
+    finally:
+        engine.dispose()
+
+
+def test_a_deactivated_user_cannot_sign_in_until_activated_again(
+    workspace: Path, store_url: str
+) -> None:
+    secret = {"EMBUDO_PASSWORD": PASSWORD}
+    embudo(workspace, "user", "add", "rep@example.com", "--password", "--db", store_url, env=secret)
+    off = embudo(workspace, "user", "deactivate", "Rep@Example.com", "--db", store_url)
+    assert off.returncode == 0 and "user rep@example.com deactivated" in off.stdout
+    assert roles_and_activity(store_url) == {"rep@example.com": ("member", False)}
+    assert not signs_in(store_url, "rep@example.com", PASSWORD)
+    on = embudo(workspace, "user", "activate", "rep@example.com", "--db", store_url)
+    assert on.returncode == 0 and "user rep@example.com activated" in on.stdout
+    assert signs_in(store_url, "rep@example.com", PASSWORD)
+
+
+def test_role_makes_a_member_an_admin_and_back(workspace: Path, store_url: str) -> None:
+    embudo(workspace, "user", "add", "rep@example.com", "--db", store_url)
+    up = embudo(workspace, "user", "role", "rep@example.com", "--role", "admin", "--db", store_url)
+    assert up.returncode == 0 and "user rep@example.com is now admin" in up.stdout
+    assert roles_and_activity(store_url) == {"rep@example.com": ("admin", True)}
+    down = embudo(
+        workspace, "user", "role", "rep@example.com", "--role", "member", "--db", store_url
+    )
+    assert down.returncode == 0, down.stderr
+    assert roles_and_activity(store_url) == {"rep@example.com": ("member", True)}
+
+
+@pytest.mark.parametrize(
+    ("command", "message"),
+    [
+        (
+            ("deactivate", "x@y.z"),
+            "error: no user 'x@y.z' in this workspace — list them with: embudo user list",
+        ),
+        (
+            ("activate", "x@y.z"),
+            "error: no user 'x@y.z' in this workspace — list them with: embudo user list",
+        ),
+        (
+            ("role", "x@y.z", "--role", "admin"),
+            "error: no user 'x@y.z' in this workspace — list them with: embudo user list",
+        ),
+        (
+            ("role", "rep@example.com", "--role", "boss"),
+            "error: user 'rep@example.com': role 'boss' is not one of member, admin",
+        ),
+    ],
+)
+def test_an_unknown_email_or_role_is_one_error_line_and_changes_nothing(
+    workspace: Path, store_url: str, command: tuple[str, ...], message: str
+) -> None:
+    embudo(workspace, "user", "add", "rep@example.com", "--db", store_url)
+    done = embudo(workspace, "user", *command, "--db", store_url)
+    assert (done.returncode, done.stderr.strip()) == (1, message)
+    assert roles_and_activity(store_url) == {"rep@example.com": ("member", True)}

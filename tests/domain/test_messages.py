@@ -129,14 +129,52 @@ def test_occurred_at_prefers_timestamp_then_original_then_received(
     assert moment.tzinfo is UTC
 
 
-@pytest.mark.parametrize("key", ["timestamp", "originalTimestamp"])
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        (  # the device clock runs 3 h fast; sent 10 s after the event, received at RECEIVED
+            {"originalTimestamp": "2024-03-05T14:59:50Z", "sentAt": "2024-03-05T15:00:00Z"},
+            datetime(2024, 3, 5, 11, 59, 50, tzinfo=UTC),
+        ),
+        (  # 2 days slow, and an hour queued offline before sending
+            {"originalTimestamp": "2024-03-03T09:00:00+01:00",
+             "sentAt": "2024-03-03T10:00:00+01:00"},
+            datetime(2024, 3, 5, 11, tzinfo=UTC),
+        ),
+        (  # an explicit timestamp is trusted as it is
+            {"timestamp": "2024-03-01T10:00:00Z", "originalTimestamp": "2024-03-05T14:59:50Z",
+             "sentAt": "2024-03-05T15:00:00Z"},
+            datetime(2024, 3, 1, 10, tzinfo=UTC),
+        ),
+        ({"originalTimestamp": "2024-02-01T10:00:00Z"}, datetime(2024, 2, 1, 10, tzinfo=UTC)),
+        ({"sentAt": "2024-03-05T15:00:00Z"}, RECEIVED),
+        (  # sent before it happened: a broken clock, never a future event
+            {"originalTimestamp": "2024-03-05T15:00:00Z", "sentAt": "2024-03-05T14:00:00Z"},
+            RECEIVED,
+        ),
+    ],
+)  # fmt: skip
+def test_a_received_message_is_timed_for_its_senders_clock_skew(
+    fields: dict[str, Any], expected: datetime
+) -> None:
+    received = message(type="page", **fields).skew_corrected(RECEIVED)
+    assert received.occurred_at(RECEIVED) == expected
+
+
+def test_without_a_receiving_time_the_clients_times_are_kept() -> None:
+    fields = {"originalTimestamp": "2024-03-05T14:59:50Z", "sentAt": "2024-03-05T15:00:00Z"}
+    moment = message(type="page", **fields).occurred_at(RECEIVED)
+    assert moment == datetime(2024, 3, 5, 14, 59, 50, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("key", ["timestamp", "originalTimestamp", "sentAt"])
 def test_a_naive_timestamp_is_refused(key: str) -> None:
     with pytest.raises(ValidationError) as refused:
         message(type="page", **{key: "2024-03-01T10:00:00"})
     assert [problem["type"] for problem in refused.value.errors()] == ["timezone_aware"]
 
 
-@pytest.mark.parametrize("key", ["timestamp", "originalTimestamp"])
+@pytest.mark.parametrize("key", ["timestamp", "originalTimestamp", "sentAt"])
 def test_a_timestamp_before_the_epoch_is_refused(key: str) -> None:
     with pytest.raises(ValidationError, match="before 1970-01-01"):
         message(type="page", **{key: "0235-11-19T10:23:47-14:10"})

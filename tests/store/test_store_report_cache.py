@@ -20,6 +20,7 @@ from embudo.store.report_cache import (
     data_version,
     read_entry,
     release_claim,
+    remove_unread,
     store_entry,
 )
 from embudo.store.workspaces import open_workspace
@@ -105,3 +106,30 @@ def test_a_refresh_is_claimed_once_until_stored_released_or_timed_out(
         assert claim_refresh(conn, key, NOW, TIMEOUT)
         store_entry(conn, key, CacheEntry("v2", NOW, "[]"))
         assert claim_refresh(conn, key, NOW, TIMEOUT), "storing the result releases the claim"
+
+
+def test_a_result_younger_than_the_minimum_interval_is_not_claimed_again(
+    store: Engine, workspace_id: int
+) -> None:
+    key, interval = _key(workspace_id), timedelta(seconds=60)
+    with store.begin() as conn:
+        store_entry(conn, key, CacheEntry("v1", NOW, "[]"))
+        assert not claim_refresh(
+            conn, key, NOW + timedelta(seconds=59), TIMEOUT, min_interval=interval
+        )
+        assert claim_refresh(conn, key, NOW + timedelta(seconds=60), TIMEOUT, min_interval=interval)
+
+
+def test_results_not_read_for_a_while_are_removed_unless_being_recomputed(
+    store: Engine, workspace_id: int
+) -> None:
+    old, claimed, recent = (_key(workspace_id, letter * 64) for letter in "ocr")
+    week_ago = NOW - timedelta(days=7)
+    with store.begin() as conn:
+        store_entry(conn, old, CacheEntry("v1", week_ago - timedelta(seconds=1), "[]"))
+        store_entry(conn, claimed, CacheEntry("v1", week_ago - timedelta(days=1), "[]"))
+        store_entry(conn, recent, CacheEntry("v1", week_ago, "[]"))
+        assert claim_refresh(conn, claimed, NOW, TIMEOUT)
+        assert remove_unread(conn, week_ago) == 1
+    assert _read(store, old) is None
+    assert _read(store, claimed) is not None and _read(store, recent) is not None

@@ -7,10 +7,13 @@ from datetime import UTC, datetime
 
 from page_support import chart_option
 from playwright.sync_api import Browser, Page, StorageState, ViewportSize, expect
+from sqlalchemy import update
 from web_support import WORKSPACE, Site, sign_in_page
 
 from embudo.engine.ingest import ingest
 from embudo.engine.intake import read_payload
+from embudo.store.tables import report_cache
+from embudo.web.report_cache import MIN_INTERVAL
 
 
 def test_overview_draws_the_funnel_with_the_stages_counts(page: Page, site: str) -> None:
@@ -78,6 +81,8 @@ def test_a_stale_overview_replaces_its_figures_by_itself_once_refreshed(
         for n in range(4)
     ]
     ingest(own_site.engine, WORKSPACE, [read_payload("test", m) for m in arrivals], now=now)
+    with own_site.engine.begin() as conn:  # a minute passes: results may be recomputed again
+        conn.execute(update(report_cache).values(computed_at=now - MIN_INTERVAL))
     page.reload()
     expect(page.get_by_text("Newer figures are being computed")).to_be_visible()
     expect(page.locator("[data-refresh]")).to_have_count(0, timeout=60_000)

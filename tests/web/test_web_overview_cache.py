@@ -21,8 +21,10 @@ from embudo.config import Settings
 from embudo.engine.ingest import ingest
 from embudo.engine.intake import read_payload
 from embudo.server import create_server
+from embudo.store.report_cache import CacheEntry, store_entry
 from embudo.store.tables import report_cache
-from embudo.web.report_cache import MAX_AGE, ReportCache
+from embudo.store.workspaces import open_workspace
+from embudo.web.report_cache import KEEP, MAX_AGE, MIN_INTERVAL, ReportCache, cache_key
 
 REFRESHING = 'data-refresh="overview"'
 
@@ -103,6 +105,7 @@ def test_a_write_is_shown_once_refreshed_and_then_equals_a_fresh_computation(
 ) -> None:
     before = served.page()
     _new_contacts(served.store, 3, served.clock.now)
+    served.clock.now += MIN_INTERVAL
     stale = served.page()
     assert _funnel(stale) == _funnel(before) and REFRESHING in stale, "the last result, marked"
     served.reports.wait()
@@ -134,3 +137,34 @@ def test_an_aged_result_is_shown_while_a_newer_one_is_computed(served: Served) -
     served.reports.wait()
     renewed = served.page()
     assert REFRESHING not in renewed and _as_of(renewed) != _as_of(first)
+
+
+def test_a_write_soon_after_a_computation_waits_for_the_minimum_interval(
+    served: Served,
+) -> None:
+    before = served.page()
+    _new_contacts(served.store, 3, served.clock.now)
+    served.clock.now += MIN_INTERVAL - timedelta(seconds=1)
+    held = served.page()
+    assert REFRESHING not in held and _funnel(held) == _funnel(before)
+    served.reports.wait()
+    assert _funnel(served.page()) == _funnel(before), "not recomputed back to back"
+    served.clock.now += timedelta(seconds=1)
+    assert REFRESHING in served.page()
+    served.reports.wait()
+    assert _funnel(served.page()) != _funnel(before)
+
+
+def test_a_recomputation_removes_the_results_nobody_read_for_a_week(served: Served) -> None:
+    shown = served.page()
+    with served.store.begin() as conn:
+        workspace_id = open_workspace(conn, WORKSPACE).id
+        past_day = cache_key(workspace_id, "funnel", {"to": "a week ago"})
+        unread = served.clock.now - KEEP - timedelta(seconds=1)
+        store_entry(conn, past_day, CacheEntry("v0", unread, "[]"))
+    assert _stored(served.store) == 5
+    served.clock.now += MAX_AGE + timedelta(minutes=1)
+    assert REFRESHING in served.page()
+    served.reports.wait()
+    assert _stored(served.store) == 4, "the week-old result is gone, the page's are kept"
+    assert _funnel(served.page()) == _funnel(shown)

@@ -66,3 +66,45 @@ def test_unknown_reports_and_formats_are_pages_that_say_so(client: TestClient) -
     assert missing.status_code == 404 and "the reports are: " in missing.text
     wrong = client.get("/reports/funnel/download", params={"format": "pdf"})
     assert wrong.status_code == 400 and "use csv or xlsx" in wrong.text
+
+
+def test_grouping_by_a_contact_property_shows_a_row_per_value(client: TestClient) -> None:
+    asked = {"by": "property", "property": "country", "period": "all", "format": "csv"}
+    rows = list(csv.reader(io.StringIO(client.get("/reports/funnel/download", params=asked).text)))
+    assert rows[0][0] == "country"
+    countries = {row[0] for row in rows[1:]}
+    assert len(countries) > 1 and all(len(code) == 2 for code in countries if code)
+    page = client.get("/reports/funnel", params={"by": "property", "property": "country"})
+    assert page.status_code == 200
+    assert '<option value="property" selected>A contact property</option>' in page.text
+    assert 'name="property" type="text" value="country"' in page.text
+    cli_style = client.get("/reports/funnel", params={"by": "property:country"})
+    assert cli_style.status_code == 200 and 'value="country"' in cli_style.text
+
+
+@pytest.mark.parametrize(
+    ("name", "told"),
+    [
+        ("", "Enter the name of a contact property, like country."),
+        ("1 country", "A property name starts with a letter or _, then letters, digits"),
+    ],
+)
+def test_a_missing_or_malformed_property_is_said_beside_its_field(
+    client: TestClient, name: str, told: str
+) -> None:
+    page = client.get("/reports/funnel", params={"by": "property", "property": name})
+    assert page.status_code == 422
+    assert f'<p class="field-error" id="report-property-error">{told}' in page.text
+    assert 'aria-describedby="report-property-error"' in page.text
+    assert "Correct the form above to see the report." in page.text
+    htmx = client.get(
+        "/reports/funnel",
+        params={"by": "property", "property": name},
+        headers={"HX-Request": "true"},
+    )
+    assert htmx.status_code == 422 and 'hx-swap-oob="true"' in htmx.text
+    assert f'id="report-property-error">{told}' in htmx.text
+    spanish = client.get("/reports/funnel", params={"by": "property", "lang": "es"})
+    assert "Escribe el nombre de una propiedad del contacto, como country." in spanish.text
+    download = client.get("/reports/funnel/download", params={"by": "property", "property": name})
+    assert download.status_code == 400 and "is not the name of a contact property" in download.text

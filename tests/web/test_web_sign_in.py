@@ -26,7 +26,7 @@ from web_support import (
 )
 
 from embudo.config import Settings
-from embudo.engine.users import set_password
+from embudo.engine.users import set_active_by_email, set_password, set_role
 from embudo.io.spec_file import template_text
 from embudo.server import create_server
 from embudo.store.tables import spec_versions
@@ -123,6 +123,38 @@ def test_an_empty_form_asks_for_each_field_in_the_readers_language(client: TestC
 
 
 @pytest.mark.parametrize(
+    ("language", "told"),
+    [
+        ("en", "Too many attempts; try again in 15 minutes."),
+        ("es", "Demasiados intentos; vuelve a intentarlo dentro de 15 minutos."),
+        ("it", "Troppi tentativi; riprova tra 15 minuti."),
+    ],
+)
+def test_after_five_wrong_passwords_the_form_says_to_wait_even_for_the_right_one(
+    client: TestClient, language: str, told: str
+) -> None:
+    for _ in range(5):
+        wrong = client.post("/sign-in", data={"email": MEMBER, "password": "a wrong guess"})
+        assert wrong.status_code == 401
+    refused = client.post(
+        f"/sign-in?lang={language}", data={"email": MEMBER, "password": PASSWORD, "next": "/"}
+    )
+    assert refused.status_code == 429 and refused.headers["Retry-After"] == "900"
+    assert f'id="sign_in-password-error">{told}</p>' in refused.text
+    assert COOKIE not in refused.cookies
+    assert client.get("/", follow_redirects=False).status_code == 303
+    sign_in(client, ADMIN)
+
+
+def test_signing_in_clears_the_wrong_passwords_before_it(client: TestClient) -> None:
+    for _ in range(2):
+        for _ in range(4):
+            wrong = client.post("/sign-in", data={"email": ADMIN, "password": "a wrong guess"})
+            assert wrong.status_code == 401
+        sign_in(client, ADMIN)
+
+
+@pytest.mark.parametrize(
     "asked", ["https://evil.example/", "//evil.example/", "/\t/evil.example", "/\\evil.example"]
 )
 def test_only_a_local_path_is_followed_after_sign_in(client: TestClient, asked: str) -> None:
@@ -215,3 +247,24 @@ def test_a_session_is_for_its_workspace_only(client: TestClient, store: Engine) 
     refused = client.post("/sign-in?workspace=clinica", data={"email": ADMIN, "password": PASSWORD})
     assert refused.status_code == 401
     assert client.get("/", params={"workspace": "nope"}).status_code == 404
+
+
+def test_deactivating_a_user_ends_their_session_and_refuses_their_sign_in(
+    client: TestClient, store: Engine
+) -> None:
+    sign_in(client, MEMBER)
+    with store.begin() as conn:
+        set_active_by_email(conn, open_workspace(conn, WORKSPACE).id, MEMBER, active=False)
+    assert client.get("/", follow_redirects=False).status_code == 303
+    refused = client.post("/sign-in", data={"email": MEMBER, "password": PASSWORD, "next": "/"})
+    assert refused.status_code == 401
+
+
+def test_a_new_role_holds_from_the_next_request(client: TestClient, store: Engine) -> None:
+    sign_in(client, ADMIN)
+    assert 'action="/settings/keys"' in client.get("/settings").text
+    with store.begin() as conn:
+        set_role(conn, open_workspace(conn, WORKSPACE).id, ADMIN, "member")
+    assert 'action="/settings/keys"' not in client.get("/settings").text
+    keys = client.post("/settings/keys", data={"name": "website", "role": "admin"})
+    assert keys.status_code == 403

@@ -72,7 +72,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.writer = for_writing(engine)
     problems.install(app)
     app.add_middleware(
-        CORSMiddleware, allow_origins=["*"], allow_methods=["*"], allow_headers=["*"]
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["*"],
+        allow_headers=["*"],
+        expose_headers=["Link"],
     )
     app.add_middleware(BodyLimit)
     for module in ROUTERS:

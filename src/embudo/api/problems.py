@@ -29,6 +29,7 @@ from embudo.domain.errors import (
     NotFound,
     PlaybookLoop,
     SpecError,
+    TooManyAttempts,
 )
 
 MEDIA_TYPE = "application/problem+json"
@@ -42,6 +43,7 @@ TITLES = {
     413: "Content too large",
     415: "Unsupported media type",
     422: "Unprocessable content",
+    429: "Too many requests",
     500: "Internal server error",
     503: "Service unavailable",
 }
@@ -52,6 +54,7 @@ STATUS_OF: tuple[tuple[type[EmbudoError], int], ...] = (
     (MoveNotAllowed, 409),
     (PlaybookLoop, 409),
     (DatabaseNotReady, 503),
+    (TooManyAttempts, 429),
 )
 
 

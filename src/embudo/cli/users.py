@@ -1,4 +1,6 @@
-"""`embudo user add|list|password`: the people who own contacts and deals and sign in.
+"""`embudo user …`: the people who own contacts and deals and sign in.
+
+Add, list, set a password, deactivate and activate, change a role.
 
 A password is asked on the terminal, hidden and twice; a script sets
 `EMBUDO_PASSWORD` instead, so the password never shows in the process list
@@ -16,16 +18,17 @@ from embudo.cli.options import DbOption, WorkspaceOption
 from embudo.cli.output import Format, FormatOption, print_rows
 from embudo.cli.store import clock, in_workspace, reading_workspace
 from embudo.domain.access import UserRole
-from embudo.engine.users import add_user, set_password
+from embudo.engine.users import add_user, set_active_by_email, set_password, set_role
 from embudo.store.users import list_users
 
 user_app = typer.Typer(
     name="user",
-    help="Sales reps and marketers: add, list, set a password.",
+    help="Sales reps and marketers: add, list, set a password, (de)activate, change a role.",
     no_args_is_help=True,
 )
 app.add_typer(user_app, name="user")
 
+EmailArgument = Annotated[str, typer.Argument(help="The user's email")]
 PasswordFromEnvironment = Annotated[
     str | None,
     typer.Option(
@@ -94,6 +97,45 @@ def password_command(
     with in_workspace(db, workspace) as (conn, found):
         set_password(conn, found.id, email, secret)
     typer.echo(f"password set for {email.strip().lower()}")
+
+
+@user_app.command("deactivate")
+def deactivate(
+    email: EmailArgument,
+    db: DbOption = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Stop a user: no new leads or deals, no sign-in, sessions end; they keep what they own."""
+    with in_workspace(db, workspace) as (conn, found):
+        set_active_by_email(conn, found.id, email, active=False)
+    typer.echo(f"user {email.strip().lower()} deactivated")
+
+
+@user_app.command("activate")
+def activate(
+    email: EmailArgument,
+    db: DbOption = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Let a deactivated user be given leads and deals and sign in again."""
+    with in_workspace(db, workspace) as (conn, found):
+        set_active_by_email(conn, found.id, email, active=True)
+    typer.echo(f"user {email.strip().lower()} activated")
+
+
+@user_app.command("role")
+def role_command(
+    email: EmailArgument,
+    role: Annotated[
+        str, typer.Option("--role", help="member works the funnel; admin also configures it")
+    ],
+    db: DbOption = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Make a user a member or an admin of the workspace (from their next request)."""
+    with in_workspace(db, workspace) as (conn, found):
+        set_role(conn, found.id, email, role)
+    typer.echo(f"user {email.strip().lower()} is now {role}")
 
 
 @user_app.command("list")

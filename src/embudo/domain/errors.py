@@ -62,3 +62,14 @@ class PlaybookLoop(EmbudoError):
     """Playbooks kept triggering one another past the nesting limit: a definition bug."""
 
     code = "playbook.loop"
+
+
+class TooManyAttempts(EmbudoError):
+    """Sign-in is refused for a while: too many wrong passwords for an email or from an address."""
+
+    code = "access.too_many_attempts"
+
+    def __init__(self, minutes: int) -> None:
+        unit = "minute" if minutes == 1 else "minutes"
+        super().__init__(f"too many sign-in attempts; try again in {minutes} {unit}")
+        self.minutes = minutes

@@ -4,6 +4,14 @@ RudderStack and PostHog clients send, so existing tracking code works unchanged.
 Unknown top-level keys are kept out of the way (`extra="ignore"`): SDKs add
 fields of their own (`writeKey`, `_metadata`, `integrations`) that embudo
 does not need and must not refuse.
+
+When it happened (`occurred_at`) follows Segment's timestamps: an explicit
+`timestamp` is trusted as it is; a message received over HTTP with the
+client's `sentAt` and `originalTimestamp` (both on the client's clock) but
+no `timestamp` is timed `receivedAt - (sentAt - originalTimestamp)`
+(`skew_corrected`): the delay between the event and its sending, measured on
+one clock, taken back from the server's receiving time, so a device clock
+set hours wrong does not move the event.
 """
 
 from __future__ import annotations
@@ -78,6 +86,7 @@ class Message(BaseModel):
     user_id: str | None = Field(default=None, alias="userId", max_length=200)
     timestamp: AwareDatetime | None = None
     original_timestamp: AwareDatetime | None = Field(default=None, alias="originalTimestamp")
+    sent_at: AwareDatetime | None = Field(default=None, alias="sentAt")
     event: str | None = Field(default=None, max_length=200)
     name: str | None = Field(default=None, max_length=200)
     properties: dict[str, Any] = Field(default_factory=dict)
@@ -96,7 +105,7 @@ class Message(BaseModel):
                     data = {**data, key: str(data[key])}
         return data
 
-    @field_validator("timestamp", "original_timestamp")
+    @field_validator("timestamp", "original_timestamp", "sent_at")
     @classmethod
     def _after_epoch(cls, moment: datetime | None) -> datetime | None:
         if moment is not None and moment < EARLIEST:
@@ -119,6 +128,19 @@ class Message(BaseModel):
         """When it happened: `timestamp`, else `originalTimestamp`, else when received."""
         moment = self.timestamp or self.original_timestamp or received_at
         return moment.astimezone(UTC)
+
+    def skew_corrected(self, received_at: datetime) -> Message:
+        """The message timed as Segment's servers time one they receive, at `received_at`.
+
+        Without `timestamp`, but with `sentAt` and `originalTimestamp`, its
+        `timestamp` becomes `received_at - (sentAt - originalTimestamp)`, never
+        later than `received_at` (a `sentAt` before the event is a broken clock,
+        not a message from the future). Otherwise it is returned unchanged.
+        """
+        if self.timestamp is not None or self.sent_at is None or self.original_timestamp is None:
+            return self
+        corrected = received_at - (self.sent_at - self.original_timestamp)
+        return self.model_copy(update={"timestamp": min(corrected, received_at)})
 
     @property
     def event_name(self) -> str:

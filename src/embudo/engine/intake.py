@@ -7,8 +7,9 @@ engine stores it in the dead-letter table and applies the rest of the batch.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
@@ -61,6 +62,15 @@ def read_payload(source: str, document: Any, size: int | None = None) -> Incomin
         return Message.model_validate(document)
     except ValidationError as error:
         return Rejection(source, _text(document), _reason(error), message_id)
+
+
+def received(items: Iterable[Incoming], at: datetime) -> list[Incoming]:
+    """Messages as received over HTTP at `at`: each timed for its sender's clock skew.
+
+    Only a live receiver knows when a message arrived; a file read later does
+    not, so `embudo ingest` keeps the times the messages carry.
+    """
+    return [item.skew_corrected(at) if isinstance(item, Message) else item for item in items]
 
 
 def _text(document: Any) -> str:

@@ -41,9 +41,7 @@ def add_user(
             f"user '{email}': team '{team}' is not a key — lower case letters, digits and _, "
             "at most 20 (e.g. sales, front_desk)"
         )
-    if role not in {item.value for item in UserRole}:
-        roles = ", ".join(item.value for item in UserRole)
-        raise InvalidInput(f"user '{email}': role '{role}' is not one of {roles}")
+    _check_role(email, role)
     taken = select(users.c.id).where(users.c.workspace_id == workspace_id, users.c.email == address)
     if conn.scalar(taken) is not None:
         raise InvalidInput(f"user '{address}' already exists in this workspace")
@@ -70,6 +68,41 @@ def set_active(conn: Connection, workspace_id: int, user_id: int, *, active: boo
     )
     if changed.rowcount == 0:
         raise NotFound(f"no user {user_id} — list them with: embudo user list")
+
+
+def set_active_by_email(conn: Connection, workspace_id: int, email: str, *, active: bool) -> int:
+    """`set_active` for the user with this email, active or not: how the CLI names people.
+
+    A deactivated user cannot sign in, and their sessions stop working at their next request.
+    """
+    user_id = _any_user(conn, workspace_id, email)
+    set_active(conn, workspace_id, user_id, active=active)
+    return user_id
+
+
+def set_role(conn: Connection, workspace_id: int, email: str, role: str) -> int:
+    """Make a user (active or not) a member or an admin; it holds from their next request."""
+    _check_role(email, role)
+    user_id = _any_user(conn, workspace_id, email)
+    conn.execute(update(users).where(users.c.id == user_id).values(role=role))
+    return user_id
+
+
+def _check_role(email: str, role: str) -> None:
+    if role not in {item.value for item in UserRole}:
+        roles = ", ".join(item.value for item in UserRole)
+        raise InvalidInput(f"user '{email}': role '{role}' is not one of {roles}")
+
+
+def _any_user(conn: Connection, workspace_id: int, email: str) -> int:
+    """The id of the user with this email (any case), active or not, or how to find one."""
+    address = email.strip().lower()
+    found = conn.scalar(
+        select(users.c.id).where(users.c.workspace_id == workspace_id, users.c.email == address)
+    )
+    if found is None:
+        raise NotFound(f"no user '{address}' in this workspace — list them with: embudo user list")
+    return int(found)
 
 
 def set_password(conn: Connection, workspace_id: int, email: str, password: str) -> int:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Table, func, or_, select, update
+from sqlalchemy import Connection, Table, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from embudo.store.tables import (
@@ -111,9 +111,17 @@ def store_entry(conn: Connection, key: CacheKey, entry: CacheEntry) -> None:
     )
 
 
-def claim_refresh(conn: Connection, key: CacheKey, now: datetime, timeout: timedelta) -> bool:
+def claim_refresh(
+    conn: Connection,
+    key: CacheKey,
+    now: datetime,
+    timeout: timedelta,
+    *,
+    min_interval: timedelta = timedelta(0),
+) -> bool:
     """Claim the recomputation of `key`'s result; False while another one, younger than
-    `timeout`, holds it (or when nothing is stored for `key` yet)."""
+    `timeout`, holds it, while the stored one is younger than `min_interval` (another
+    process just recomputed it), or when nothing is stored for `key` yet."""
     columns = report_cache.c
     claimed = conn.execute(
         update(report_cache)
@@ -121,6 +129,7 @@ def claim_refresh(conn: Connection, key: CacheKey, now: datetime, timeout: timed
             columns.workspace_id == key.workspace_id,
             columns.key == key.key,
             or_(columns.refresh_started_at.is_(None), columns.refresh_started_at < now - timeout),
+            columns.computed_at <= now - min_interval,
         )
         .values(refresh_started_at=now)
     )
@@ -135,3 +144,19 @@ def release_claim(conn: Connection, key: CacheKey) -> None:
         .where(columns.workspace_id == key.workspace_id, columns.key == key.key)
         .values(refresh_started_at=None)
     )
+
+
+def remove_unread(conn: Connection, before: datetime) -> int:
+    """Delete the results, of every workspace, last computed before `before`; how many.
+
+    Reading a result older than the cache's maximum age recomputes it, so one
+    computed long ago has not been read since: a past day's, a filter nobody
+    uses any more. One still claimed is left to its recomputation.
+    """
+    columns = report_cache.c
+    done = conn.execute(
+        delete(report_cache).where(
+            columns.computed_at < before, columns.refresh_started_at.is_(None)
+        )
+    )
+    return done.rowcount

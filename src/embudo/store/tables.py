@@ -89,6 +89,22 @@ site_secrets = Table(
     Column("created_at", UtcDateTime, nullable=False),
 )
 
+sign_in_attempts = Table(
+    "sign_in_attempts",
+    metadata,
+    _id(),
+    _workspace(),
+    Column("subject", String(400), nullable=False),
+    Column("attempted_at", UtcDateTime, nullable=False),
+    Index("ix_sign_in_attempts_subject", "workspace_id", "subject", "attempted_at"),
+    Index("ix_sign_in_attempts_attempted_at", "attempted_at"),
+)
+"""Not history: recent failed sign-ins, one row per failure and subject (`email:…`, `client:…`).
+
+Read to refuse sign-in after too many (`domain.sign_in_limit`); rows older
+than the window are deleted whenever a failure is recorded.
+"""
+
 api_keys = Table(
     "api_keys",
     metadata,

@@ -9,11 +9,17 @@ with the moment it was computed ("as of"):
   without any write): shown as it is;
 - **stale** — the data changed or it aged: shown as it is, marked as being
   refreshed, while one background thread of this process recomputes it (one
-  recomputation per result across processes: the row is claimed first);
+  recomputation per result across processes: the row is claimed first) —
+  unless it was computed less than `min_interval` ago: continuous ingestion
+  changes the data version every second, and recomputing back to back would
+  keep a core busy for figures nobody could tell apart; it is shown as it is;
 - **missing** — computed in the request and stored: the only slow request.
 
 The version is read before computing, so a write that lands during the
-computation leaves the stored result stale, never wrongly fresh.
+computation leaves the stored result stale, never wrongly fresh. Each
+recomputation also deletes results not read for `KEEP` (a read older than
+`max_age` recomputes, so an old `computed_at` means unread): past days' and
+forgotten filters' rows do not pile up.
 """
 
 from __future__ import annotations
@@ -37,12 +43,17 @@ from embudo.store.report_cache import (
     data_version,
     read_entry,
     release_claim,
+    remove_unread,
     store_entry,
 )
 from embudo.store.session import for_writing
 from embudo.web.stored_values import decode, encode
 
 MAX_AGE = timedelta(minutes=10)
+MIN_INTERVAL = timedelta(seconds=60)
+"""The least time between two computations of one result, however often the data changes."""
+KEEP = timedelta(days=7)
+"""A result not read (so not recomputed) for this long is deleted."""
 CLAIM_TIMEOUT = timedelta(minutes=30)
 """A claim older than this is taken over: its process died, or its recomputation never ended."""
 CLOSE_SECONDS = 10.0
@@ -71,9 +82,15 @@ def cache_key(workspace_id: int, report: str, params: dict[str, Any]) -> CacheKe
 class ReportCache:
     """The app's cache of report results, over its store; one background thread per process."""
 
-    def __init__(self, engine: Engine, max_age: timedelta = MAX_AGE) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        max_age: timedelta = MAX_AGE,
+        min_interval: timedelta = MIN_INTERVAL,
+    ) -> None:
         self.engine = engine
         self.max_age = max_age
+        self.min_interval = min_interval
         self._jobs: Queue[tuple[CacheKey, datetime, Compute] | None] = Queue()
         self._pending: set[tuple[int, str]] = set()
         self._lock = threading.Lock()
@@ -94,10 +111,12 @@ class ReportCache:
             value = compute()
             self._store(key, CacheEntry(version, now, encode(value)))
             return Cached(value, now, refreshing=False)
-        fresh = entry.data_version == version and now - entry.computed_at < self.max_age
-        if not fresh:
+        age = now - entry.computed_at
+        fresh = entry.data_version == version and age < self.max_age
+        refreshing = not fresh and age >= self.min_interval
+        if refreshing:
             self._refresh_later(key, now, compute)
-        return Cached(decode(entry.result), entry.computed_at, refreshing=not fresh)
+        return Cached(decode(entry.result), entry.computed_at, refreshing=refreshing)
 
     def wait(self) -> None:
         """Block until every recomputation asked for so far is done; raise the last failure."""
@@ -150,9 +169,12 @@ class ReportCache:
                 self._jobs.task_done()
 
     def _refresh(self, key: CacheKey, now: datetime, compute: Compute) -> None:
-        """Claim `key`'s row, recompute at the version read first, store; release on failure."""
+        """Claim `key`'s row, recompute at the version read first, store; release on failure.
+
+        Storing the last one queued also deletes the results not read for `KEEP`.
+        """
         with for_writing(self.engine).begin() as conn:
-            if not claim_refresh(conn, key, now, CLAIM_TIMEOUT):
+            if not claim_refresh(conn, key, now, CLAIM_TIMEOUT, min_interval=self.min_interval):
                 return
         try:
             with self.engine.connect() as conn:
@@ -162,4 +184,13 @@ class ReportCache:
             with for_writing(self.engine).begin() as conn:
                 release_claim(conn, key)
             raise
-        self._store(key, CacheEntry(version, now, encode(value)))
+        with for_writing(self.engine).begin() as conn:
+            store_entry(conn, key, CacheEntry(version, now, encode(value)))
+            if self._last_pending(key):
+                remove_unread(conn, now - KEEP)
+
+    def _last_pending(self, key: CacheKey) -> bool:
+        """Whether `key`'s is the only recomputation queued: results read with it on one page,
+        still waiting their turn, would otherwise look unread and be deleted before it."""
+        with self._lock:
+            return self._pending == {(key.workspace_id, key.key)}

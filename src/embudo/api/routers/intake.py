@@ -5,6 +5,9 @@ including messages that fail validation (kept as dead letters, with why:
 `embudo deadletters`); 400 for a body that is not JSON, 413 over the size
 limits, 401 for a missing or unknown write key. A message without `messageId`
 gets one, as Segment does; resending a message with its id is a no-op.
+A message with `sentAt` and `originalTimestamp` but no `timestamp` is timed
+for its sender's clock skew from the moment it arrives, as Segment does
+(`Message.skew_corrected`); a batch's `sentAt` is every message's that has none.
 """
 
 from __future__ import annotations
@@ -22,20 +25,23 @@ from embudo.api.schemas.intake import BATCH_SCHEMA, MESSAGE_SCHEMA, Success
 from embudo.api.segment_body import batch_request, one_message
 from embudo.api.write_keys import intake_key
 from embudo.engine.ingest import ingest
-from embudo.engine.intake import Incoming, read_payload
+from embudo.engine.intake import Incoming, read_payload, received
 
 router = APIRouter(prefix="/v1", tags=["intake"], responses=PROBLEMS)
 AuthorizationHeader = Annotated[str | None, Header(alias="Authorization", include_in_schema=False)]
 SINGLE_TYPES = ("track", "identify", "page", "screen", "group", "alias")
 
 
-def _with_defaults(message: Any, kind: str | None, context: Any) -> Any:
-    """A message as the engine reads it: its type, an id, and the batch's context if none."""
+def _with_defaults(message: Any, kind: str | None, context: Any, sent_at: Any = None) -> Any:
+    """A message as the engine reads it: its type, an id, and the batch's context and
+    `sentAt` if it has none."""
     if not isinstance(message, dict):
         return message
     defaults: dict[str, Any] = {"messageId": str(uuid.uuid4())}
     if isinstance(context, dict):
         defaults["context"] = context
+    if sent_at is not None:
+        defaults["sentAt"] = sent_at
     return {**defaults, **message, **({"type": kind} if kind else {})}
 
 
@@ -47,7 +53,8 @@ def _single(kind: str) -> Callable[..., Success]:
         authorization: AuthorizationHeader = None,
     ) -> Success:
         key = intake_key(engine, authorization, body)
-        incoming = [read_payload(f"http:/v1/{kind}", _with_defaults(body, kind, None))]
+        message = read_payload(f"http:/v1/{kind}", _with_defaults(body, kind, None))
+        incoming = received([message], now)
         retrying(lambda: ingest(engine, key.workspace, incoming, now=now))
         return Success()
 
@@ -86,14 +93,14 @@ def batch(
     items = body.get("batch")
     if not isinstance(items, list):
         raise ProblemError(400, "body.malformed", "a batch needs `batch`: a list of messages")
-    incoming = _batch_messages(items, body.get("context"))
+    incoming = received(_batch_messages(items, body.get("context"), body.get("sentAt")), now)
     size = max(len(incoming), 1)
     retrying(lambda: ingest(engine, key.workspace, incoming, now=now, batch_size=size))
     return Success()
 
 
-def _batch_messages(items: list[Any], context: Any) -> list[Incoming]:
+def _batch_messages(items: list[Any], context: Any, sent_at: Any) -> list[Incoming]:
     return [
-        read_payload(f"http:/v1/batch[{index}]", _with_defaults(item, None, context))
+        read_payload(f"http:/v1/batch[{index}]", _with_defaults(item, None, context, sent_at))
         for index, item in enumerate(items)
     ]

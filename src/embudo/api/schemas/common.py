@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any, Generic, TypeVar
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.datastructures import URL
 
@@ -40,6 +40,8 @@ class Page(BaseModel, Generic[Item]):
     `next_cursor` as `cursor`, or follow `next`; pages stay whole while rows
     are added. Every page but the last gives `next_cursor`, so a client may
     switch from offsets to cursors; `next_offset` only when paging by offset.
+    The response's `Link: <next>; rel="next"` header (RFC 8288) says the same
+    as `next`, for clients that follow links without reading the body.
     """
 
     data: list[Item]
@@ -61,6 +63,8 @@ class Paging:
     cursor: str | None = None
     url: URL | None = None
     """The request's, to link the next page."""
+    response: Response | None = None
+    """The response's headers, where the `Link` to the next page goes."""
 
     def after(self, sort: str = "id") -> Mark | None:
         """The place the cursor holds (made under `sort`), None without one."""
@@ -70,13 +74,16 @@ class Paging:
         """`data` as a page; `more` if rows follow it, in `sort` (the cursor's order)."""
         following = cursors.write(sort, data[-1]) if more and data else None
         by_offset = self.cursor is None
+        link = self._link(following) if following else None
+        if link is not None and self.response is not None:
+            self.response.headers["Link"] = f'<{link}>; rel="next"'
         return Page[Item](
             data=data,
             limit=self.limit,
             offset=self.offset if by_offset else None,
             next_offset=self.offset + self.limit if more and by_offset else None,
             next_cursor=following,
-            next=self._link(following) if following else None,
+            next=link,
         )
 
     def _link(self, cursor: str) -> str | None:
@@ -88,6 +95,7 @@ class Paging:
 
 def paging(
     request: Request,
+    response: Response,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page")] = 50,
     offset: Annotated[int, Query(ge=0, le=10_000_000, description="Items to skip")] = 0,
     cursor: Annotated[
@@ -97,7 +105,7 @@ def paging(
 ) -> Paging:
     if cursor is not None and offset:
         raise InvalidInput("give `offset` or `cursor`, not both: a cursor already holds the place")
-    return Paging(limit, offset, cursor, request.url)
+    return Paging(limit, offset, cursor, request.url, response)
 
 
 PagingDep = Annotated[Paging, Depends(paging)]

@@ -22,7 +22,22 @@ MESSAGE_SCHEMA: dict[str, Any] = {
         "messageId": {"type": "string"},
         "userId": {"type": "string"},
         "anonymousId": {"type": "string"},
-        "timestamp": {"type": "string", "format": "date-time"},
+        "timestamp": {
+            "type": "string",
+            "format": "date-time",
+            "description": "When it happened, trusted as it is",
+        },
+        "originalTimestamp": {
+            "type": "string",
+            "format": "date-time",
+            "description": "When it happened on the client's clock",
+        },
+        "sentAt": {
+            "type": "string",
+            "format": "date-time",
+            "description": "When the client sent it, on its clock: without `timestamp`, the "
+            "event is timed receivedAt - (sentAt - originalTimestamp)",
+        },
         "writeKey": {"type": "string"},
     },
 }
@@ -34,6 +49,11 @@ BATCH_SCHEMA: dict[str, Any] = {
     "properties": {
         "batch": {"type": "array", "items": MESSAGE_SCHEMA},
         "context": {"type": "object"},
+        "sentAt": {
+            "type": "string",
+            "format": "date-time",
+            "description": "When the client sent the batch: every message's `sentAt` lacking one",
+        },
         "writeKey": {"type": "string"},
     },
 }

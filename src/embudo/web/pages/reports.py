@@ -11,23 +11,37 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 from fastapi.responses import HTMLResponse
 
 from embudo.analytics.report import Report, ReportResult
 from embudo.analytics.reports import REPORTS
-from embudo.domain.errors import NotFound
+from embudo.domain.errors import InvalidInput, NotFound
 from embudo.web.access import ViewDep
 from embudo.web.page_route import PageRoute
 from embudo.web.reading import Shown, open_shown, report
 from embudo.web.report_charts import ChartContext, chart_for
 from embudo.web.report_files import download, download_format
-from embudo.web.report_form import ReportForm, form_params, read_form
+from embudo.web.report_form import Asked, ReportForm, form_params, read_form
 from embudo.web.report_names import summary, title
 from embudo.web.state import View
 from embudo.web.templating import render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+
+def asked_form(
+    period: str | None = None,
+    by: str | None = None,
+    property_name: Annotated[str | None, Query(alias="property")] = None,
+    mode: str | None = None,
+    compare: str | None = None,
+) -> Asked:
+    """The form's fields from the query string."""
+    return Asked(period, by, property_name, mode, compare)
+
+
+AskedDep = Annotated[Asked, Depends(asked_form)]
 
 
 @router.get("/reports", response_class=HTMLResponse, name="reports")
@@ -43,19 +57,14 @@ def reports(view: ViewDep) -> HTMLResponse:
 
 
 @router.get("/reports/{name}", response_class=HTMLResponse, name="report")
-def one_report(
-    view: ViewDep,
-    name: str,
-    period: str | None = None,
-    by: str | None = None,
-    mode: str | None = None,
-    compare: str | None = None,
-) -> HTMLResponse:
-    """One report run with the form's parameters: the page, or its result for htmx."""
+def one_report(view: ViewDep, name: str, asked: AskedDep) -> HTMLResponse:
+    """One report run with the form's parameters: the page, or its result for htmx.
+
+    A form with a wrong field is sent back with the message beside it (422), nothing run.
+    """
     shown = open_shown(view)
     chosen = _find(name)
-    form = read_form(chosen, period, by, mode, compare)
-    result = _run(view, shown, name, form)
+    form = read_form(chosen, asked)
     context = {
         "section": "reports",
         "shown": shown,
@@ -63,12 +72,20 @@ def one_report(
         "title": title(view.language, chosen),
         "summary": summary(view.language, chosen),
         "form": form,
+        "partial": "_report_body.html",
+        "errors": {"report": form.errors or {}},
+        "result": None,
+        "chart": None,
+    }
+    if form.errors:
+        return render(view, "report.html", context, shown.formats, status=422)
+    result = _run(view, shown, name, form)
+    context |= {
         "result": result,
         "chart": chart_for(
             result, ChartContext(shown.workspace.spec, view.language, shown.formats)
         ),
         "download_url": lambda kind: download_url(name, form, kind),
-        "partial": "_report_body.html",
     }
     return render(view, "report.html", context, shown.formats)
 
@@ -82,16 +99,18 @@ def download_url(name: str, form: ReportForm, kind: str) -> str:
 def report_download(
     view: ViewDep,
     name: str,
+    asked: AskedDep,
     kind: Annotated[str, Query(alias="format")] = "csv",
-    period: str | None = None,
-    by: str | None = None,
-    mode: str | None = None,
-    compare: str | None = None,
 ) -> Response:
     """The report's table as CSV or XLSX, with the page's parameters."""
     wanted = download_format(kind)
     shown = open_shown(view)
-    form = read_form(_find(name), period, by, mode, compare)
+    form = read_form(_find(name), asked)
+    if form.errors:
+        raise InvalidInput(
+            f"property={form.property_name} is not the name of a contact property — start "
+            "with a letter or _, then letters, digits, _, . or -, e.g. property=country"
+        )
     return download(_run(view, shown, name, form), wanted)
 
 

@@ -2,7 +2,9 @@
 
 The form posts to itself; a wrong email or password is said once, beside
 the password field, without telling which of the two was wrong, and nothing
-is set. A right one adds the user to the session cookie and goes back to
+is set. After too many wrong ones for an email or from an address
+(`domain.sign_in_limit`) the form answers 429, saying how long to wait,
+without checking the password. A right one adds the user to the session cookie and goes back to
 the page that asked (`next`, a local path only). Signing out ends the
 session in every workspace.
 """
@@ -12,9 +14,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from embudo.engine.users import authenticate
+from embudo.domain.errors import TooManyAttempts
+from embudo.engine.sign_in import sign_in as check_sign_in
 from embudo.store.workspaces import open_workspace
-from embudo.web import sessions
+from embudo.web import i18n, sessions
 from embudo.web.access import SIGN_IN, local_path, require_same_origin, signed_in_user
 from embudo.web.forms import FormDep
 from embudo.web.navigation import N_
@@ -48,8 +51,13 @@ def sign_in(request: Request, form: FormDep) -> Response:
     errors = _missing(email, password)
     if errors:
         return _form(view, next_path, email=email, errors=errors, status=422)
-    with view.state.engine.begin() as conn:
-        user = authenticate(conn, open_workspace(conn, view.workspace).id, email, password)
+    client = request.client.host if request.client else None
+    try:
+        with view.state.engine.begin() as conn:
+            workspace_id = open_workspace(conn, view.workspace).id
+            user = check_sign_in(conn, workspace_id, email, password, client=client, now=view.now)
+    except TooManyAttempts as refused:
+        return _too_many(view, next_path, email, refused.minutes)
     if user is None:
         return _form(view, next_path, email=email, errors={"password": WRONG}, status=401)
     response = RedirectResponse(next_path, status_code=303)
@@ -63,6 +71,18 @@ def sign_out(request: Request) -> Response:
     require_same_origin(request)
     response = RedirectResponse(SIGN_IN, status_code=303)
     sessions.sign_out(request, response)
+    return response
+
+
+def _too_many(view: View, next_path: str, email: str, minutes: int) -> HTMLResponse:
+    """The form again, saying how many minutes to wait (429 with `Retry-After`)."""
+    wait = i18n.translations(view.language).ngettext(
+        "Too many attempts; try again in %(num)d minute.",
+        "Too many attempts; try again in %(num)d minutes.",
+        minutes,
+    ) % {"num": minutes}
+    response = _form(view, next_path, email=email, errors={"password": wait}, status=429)
+    response.headers["Retry-After"] = str(minutes * 60)
     return response
 
 
