@@ -66,9 +66,9 @@ def add_workspace(engine: Engine, name: str, template: str) -> None:
 
 
 @contextmanager
-def dashboard(engine: Engine) -> Iterator[str]:
+def dashboard(engine: Engine, settings: Settings = SETTINGS) -> Iterator[str]:
     """The API and the dashboard on `engine`, served on a free loopback port; its base URL."""
-    app = create_server(SETTINGS, engine)
+    app = create_server(settings, engine)
     with live_server(app) as url:
         yield url
 
