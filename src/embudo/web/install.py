@@ -30,6 +30,7 @@ from embudo.web.pages import (
     reports,
     settings,
     sign_in,
+    users,
 )
 from embudo.web.report_cache import WAIT_SECONDS, ReportCache
 from embudo.web.sessions import SECRET_NAME, SessionKeys
@@ -47,6 +48,7 @@ PAGES = (
     reports,
     settings,
     api_keys,
+    users,
 )
 
 
