@@ -77,7 +77,8 @@ def cached_report(
         result = report(view, name, params)
         return {"columns": list(result.columns), "rows": result.rows}
 
-    cached = view.state.reports.read(key, visit, compute, [k for k in stand_ins if k != key])
+    others = [stand_in for stand_in in stand_ins if stand_in != key]
+    cached = view.state.reports.read(key, visit, compute, others)
     if cached.value is None:
         return cached
     columns, rows = cached.value["columns"], cached.value["rows"]
