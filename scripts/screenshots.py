@@ -76,12 +76,16 @@ def build_demo(url: str, contacts: int) -> None:
         engine.dispose()
 
 
+FIGURES_WAIT = 600.0
+
+
 @contextmanager
 def served(url: str) -> Iterator[str]:
-    """The dashboard on `url`'s store, on a free loopback port, in a thread."""
+    """The dashboard on `url`'s store, on a free loopback port, in a thread; its pages wait
+    for their figures however long they take (a screenshot never shows a placeholder)."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
-    app = create_server(Settings(database_url=url, workspace=WORKSPACE))
+    app = create_server(Settings(database_url=url, workspace=WORKSPACE, report_wait=FIGURES_WAIT))
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()

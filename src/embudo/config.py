@@ -12,10 +12,12 @@ from embudo.domain.errors import InvalidInput
 
 DEFAULT_DATABASE_URL = "sqlite:///embudo.db"
 MIN_SECRET_KEY = 32
+DEFAULT_REPORT_WAIT = 2.0
 
 
 class Settings(BaseSettings):
-    """`EMBUDO_DATABASE_URL`, `EMBUDO_WORKSPACE`, `EMBUDO_SECRET_KEY`; options take precedence.
+    """`EMBUDO_DATABASE_URL`, `EMBUDO_WORKSPACE`, `EMBUDO_SECRET_KEY`, `EMBUDO_REPORT_WAIT`;
+    options take precedence.
 
     `secret_key` signs the dashboard's session cookies; when it is not set, a
     secret generated once and stored in the database is used, so every worker
@@ -27,6 +29,9 @@ class Settings(BaseSettings):
     database_url: str = DEFAULT_DATABASE_URL
     workspace: str = "default"
     secret_key: SecretStr | None = Field(default=None, min_length=MIN_SECRET_KEY)
+    report_wait: float = Field(default=DEFAULT_REPORT_WAIT, ge=0)
+    """Seconds a dashboard request waits for a report result computed for the first time
+    before showing a placeholder that fills in once it is done (0: never wait)."""
 
 
 def load_settings(database_url: str | None = None, workspace: str | None = None) -> Settings:
@@ -54,5 +59,10 @@ def _problem(field: str, message: str) -> str:
         return (
             f"EMBUDO_SECRET_KEY is too short: use at least {MIN_SECRET_KEY} characters — "
             "make one with: python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+        )
+    if field == "report_wait":
+        return (
+            f"EMBUDO_REPORT_WAIT: {message} — give the seconds a dashboard request may wait "
+            f"for a report computed for the first time, such as {DEFAULT_REPORT_WAIT:g}"
         )
     return f"EMBUDO_{field.upper()}: {message}"

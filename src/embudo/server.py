@@ -24,7 +24,14 @@ def create_server(
     chosen = settings or Settings()
     app = create_app(chosen, engine)
     secret = chosen.secret_key.get_secret_value() if chosen.secret_key else None
-    install(app, app.state.engine, chosen.workspace, clock, secret_key=secret)
+    install(
+        app,
+        app.state.engine,
+        chosen.workspace,
+        clock,
+        secret_key=secret,
+        report_wait=chosen.report_wait,
+    )
     return app
 
 

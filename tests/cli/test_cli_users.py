@@ -152,6 +152,15 @@ def test_a_short_secret_key_is_refused_with_how_to_make_one(
     )
 
 
+def test_a_negative_report_wait_is_refused_with_what_to_give(
+    workspace: Path, store_url: str
+) -> None:
+    done = embudo(workspace, "user", "list", "--db", store_url, env={"EMBUDO_REPORT_WAIT": "-1"})
+    assert done.returncode == 1
+    assert done.stderr.startswith("error: EMBUDO_REPORT_WAIT: Input should be greater than")
+    assert "the seconds a dashboard request may wait" in done.stderr
+
+
 def roles_and_activity(store_url: str) -> dict[str, tuple[str, bool]]:
     engine = connect(store_url)
     try:

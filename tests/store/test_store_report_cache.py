@@ -14,10 +14,14 @@ from embudo.engine.tasks import NewTask, add_task, complete_task
 from embudo.engine.workspaces import apply_spec
 from embudo.io.spec_file import parse_spec, template_text
 from embudo.store.report_cache import (
+    FAILED,
     CacheEntry,
     CacheKey,
+    claim_first,
     claim_refresh,
     data_version,
+    drop_pending,
+    latest_result,
     read_entry,
     release_claim,
     remove_unread,
@@ -133,3 +137,54 @@ def test_results_not_read_for_a_while_are_removed_unless_being_recomputed(
         assert remove_unread(conn, week_ago) == 1
     assert _read(store, old) is None
     assert _read(store, claimed) is not None and _read(store, recent) is not None
+
+
+def test_a_first_computation_is_claimed_once_as_a_pending_row_until_stored_or_timed_out(
+    store: Engine, workspace_id: int
+) -> None:
+    key = _key(workspace_id)
+    with store.begin() as conn:
+        assert claim_first(conn, key, NOW, TIMEOUT)
+        assert not claim_first(conn, key, NOW + timedelta(minutes=29), TIMEOUT), "held"
+        assert claim_first(conn, key, NOW + timedelta(minutes=31), TIMEOUT), "taken over"
+    pending = _read(store, key)
+    assert pending is not None and pending.pending and pending.failure is None
+    with store.begin() as conn:
+        store_entry(conn, key, CacheEntry("v1", NOW, '{"rows":[1]}'))
+        assert not claim_first(conn, key, NOW + timedelta(hours=1), TIMEOUT), "a result exists"
+    stored = _read(store, key)
+    assert stored is not None and not stored.pending
+
+
+def test_a_pending_row_dropped_is_claimed_again_and_a_stored_result_is_never_dropped(
+    store: Engine, workspace_id: int
+) -> None:
+    key = _key(workspace_id)
+    with store.begin() as conn:
+        assert claim_first(conn, key, NOW, TIMEOUT)
+        drop_pending(conn, key)
+        assert read_entry(conn, key) is None
+        assert claim_first(conn, key, NOW, TIMEOUT), "dropped, so free"
+        store_entry(conn, key, CacheEntry("v1", NOW, "[]"))
+        drop_pending(conn, key)
+    assert _read(store, key) == CacheEntry("v1", NOW, "[]")
+
+
+def test_the_latest_result_among_keys_skips_pending_and_failed_rows_and_other_workspaces(
+    store: Engine, workspace_id: int
+) -> None:
+    older, newer, failed, pending = (_key(workspace_id, letter * 64) for letter in "onfp")
+    with store.begin() as conn:
+        assert latest_result(conn, workspace_id, [older, newer]) is None
+        store_entry(conn, older, CacheEntry("v1", NOW - timedelta(days=2), '{"day":1}'))
+        store_entry(conn, newer, CacheEntry("v2", NOW - timedelta(days=1), '{"day":2}'))
+        store_entry(conn, failed, CacheEntry("v3", NOW, FAILED + "RuntimeError: broken"))
+        assert claim_first(conn, pending, NOW + timedelta(hours=1), TIMEOUT)
+        every = [older, newer, failed, pending]
+        assert latest_result(conn, workspace_id, every) == CacheEntry(
+            "v2", NOW - timedelta(days=1), '{"day":2}'
+        )
+        assert latest_result(conn, workspace_id, [older]) is not None
+        assert latest_result(conn, workspace_id + 1, every) is None
+    broken = _read(store, failed)
+    assert broken is not None and broken.failure == "RuntimeError: broken"

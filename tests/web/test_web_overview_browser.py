@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 
 from page_support import chart_option
 from playwright.sync_api import Browser, Page, StorageState, ViewportSize, expect
 from sqlalchemy import update
-from web_support import WORKSPACE, Site, sign_in_page
+from web_support import ADMIN, WORKSPACE, Site, add_person, dashboard, demo_workspace, sign_in_page
 
+from embudo.config import Settings
 from embudo.engine.ingest import ingest
 from embudo.engine.intake import read_payload
+from embudo.store import schema
+from embudo.store.session import connect
 from embudo.store.tables import report_cache
 from embudo.web.report_cache import MIN_INTERVAL
 
@@ -88,3 +92,20 @@ def test_a_stale_overview_replaces_its_figures_by_itself_once_refreshed(
     expect(page.locator("[data-refresh]")).to_have_count(0, timeout=60_000)
     after = chart_option(page, "#funnel-chart")["series"][0]["data"][0]["value"]
     assert after == before + 4
+
+
+def test_a_first_view_shows_placeholders_that_fill_in_by_themselves(
+    page: Page, tmp_path: Path
+) -> None:
+    engine = connect(f"sqlite:///{tmp_path / 'cold.db'}")
+    schema.upgrade(engine)
+    demo_workspace(engine, 60)
+    add_person(engine, ADMIN)
+    try:
+        with dashboard(engine, Settings(workspace=WORKSPACE, report_wait=0)) as url:
+            sign_in_page(page, f"{url}/?period=all")
+            expect(page.locator("[data-computing]").first).to_be_visible()
+            expect(page.locator("[data-computing]")).to_have_count(0, timeout=60_000)
+            assert chart_option(page, "#funnel-chart")["series"][0]["data"][0]["value"] > 0
+    finally:
+        engine.dispose()

@@ -15,9 +15,17 @@ import pytest
 from fastapi.testclient import TestClient
 from page_support import embedded_charts
 from sqlalchemy import Engine, delete, func, select
-from web_support import ADMIN, ORIGIN, WORKSPACE, add_person, add_workspace, demo_workspace, sign_in
+from web_support import (
+    ADMIN,
+    ORIGIN,
+    SETTINGS,
+    WORKSPACE,
+    add_person,
+    add_workspace,
+    demo_workspace,
+    sign_in,
+)
 
-from embudo.config import Settings
 from embudo.engine.ingest import ingest
 from embudo.engine.intake import read_payload
 from embudo.server import create_server
@@ -52,7 +60,7 @@ def served(store: Engine) -> Iterator[Served]:
     """A small demo year, and a signed-in client of its dashboard with a clock that stands still."""
     clock = Clock(demo_workspace(store, 150))
     add_person(store, ADMIN)
-    app = create_server(Settings(workspace=WORKSPACE), store, clock=lambda: clock.now)
+    app = create_server(SETTINGS, store, clock=lambda: clock.now)
     with TestClient(app, headers=ORIGIN) as client:
         sign_in(client, ADMIN)
         yield Served(client, app.state.web.reports, clock, store)

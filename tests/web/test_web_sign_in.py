@@ -18,6 +18,7 @@ from web_support import (
     MEMBER,
     ORIGIN,
     PASSWORD,
+    SETTINGS,
     WORKSPACE,
     add_person,
     add_workspace,
@@ -25,7 +26,6 @@ from web_support import (
     sign_in,
 )
 
-from embudo.config import Settings
 from embudo.engine.users import set_active_by_email, set_password, set_role
 from embudo.io.spec_file import template_text
 from embudo.server import create_server
@@ -48,7 +48,7 @@ def desk(store: Engine) -> Desk:
 @pytest.fixture
 def client(store: Engine, desk: Desk) -> Iterator[TestClient]:
     """A client of the dashboard with no session yet."""
-    with TestClient(create_server(Settings(workspace=WORKSPACE), store), headers=ORIGIN) as opened:
+    with TestClient(create_server(SETTINGS, store), headers=ORIGIN) as opened:
         yield opened
 
 

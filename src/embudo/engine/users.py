@@ -88,6 +88,35 @@ def set_role(conn: Connection, workspace_id: int, email: str, role: str) -> int:
     return user_id
 
 
+class LastAdmin(InvalidInput):
+    """The change would leave the workspace without an active admin, so nobody could
+    configure it (or give the admin role back) from the dashboard."""
+
+
+def keep_an_admin(conn: Connection, workspace_id: int, user_id: int) -> None:
+    """Refuse taking user `user_id` out of the workspace's active admins (making them a member,
+    or deactivating them) when no other active admin would remain.
+
+    The active admins' rows are locked, in id order, for the rest of the transaction
+    (PostgreSQL; SQLite's writes are serialised already), so two admins demoting each
+    other at once cannot both pass: the second sees the first's change.
+    """
+    admins = conn.scalars(
+        select(users.c.id)
+        .where(
+            users.c.workspace_id == workspace_id,
+            users.c.role == UserRole.ADMIN.value,
+            users.c.active.is_(True),
+        )
+        .order_by(users.c.id)
+        .with_for_update()
+    ).all()
+    if list(admins) == [user_id]:
+        raise LastAdmin(
+            "this is the workspace's only active admin — make another user an admin first"
+        )
+
+
 def _check_role(email: str, role: str) -> None:
     if role not in {item.value for item in UserRole}:
         roles = ", ".join(item.value for item in UserRole)

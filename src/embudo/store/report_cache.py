@@ -11,6 +11,7 @@ workspace costs a recomputation, never a wrong figure.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -51,6 +52,12 @@ APPENDED: tuple[Table, ...] = (
 CHANGED = (tasks.c.completed_at, deals.c.updated_at)
 """Columns updated in place that those reports read, each indexed, read as their maximum."""
 
+PENDING = ""
+"""The result text of a row whose first computation is claimed and not yet done."""
+FAILED = "!"
+"""The start of the result text of a row whose computation failed (the rest says why):
+encoded results are JSON, which never starts with it."""
+
 
 @dataclass(frozen=True, slots=True)
 class CacheEntry:
@@ -59,6 +66,16 @@ class CacheEntry:
     data_version: str
     computed_at: datetime
     result: str
+
+    @property
+    def pending(self) -> bool:
+        """Whether this row only claims a first computation, still running."""
+        return self.result == PENDING
+
+    @property
+    def failure(self) -> str | None:
+        """What went wrong, when this row records a failed computation instead of a result."""
+        return self.result.removeprefix(FAILED) if self.result.startswith(FAILED) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +112,26 @@ def read_entry(conn: Connection, key: CacheKey) -> CacheEntry | None:
     return None if row is None else CacheEntry(row.data_version, row.computed_at, row.result)
 
 
+def latest_result(
+    conn: Connection, workspace_id: int, keys: Sequence[CacheKey]
+) -> CacheEntry | None:
+    """The most recently computed result among `keys` (the same report on earlier days),
+    skipping pending and failed rows; one lookup of at most a few keys on the unique index."""
+    columns = report_cache.c
+    row = conn.execute(
+        select(columns.data_version, columns.computed_at, columns.result)
+        .where(
+            columns.workspace_id == workspace_id,
+            columns.key.in_([key.key for key in keys]),
+            columns.result != PENDING,
+            ~columns.result.startswith(FAILED, autoescape=True),
+        )
+        .order_by(columns.computed_at.desc())
+        .limit(1)
+    ).one_or_none()
+    return None if row is None else CacheEntry(row.data_version, row.computed_at, row.result)
+
+
 def store_entry(conn: Connection, key: CacheKey, entry: CacheEntry) -> None:
     """Keep `entry` as the result for `key` (replacing the one before) and release its claim."""
     values: dict[str, Any] = {
@@ -108,6 +145,46 @@ def store_entry(conn: Connection, key: CacheKey, entry: CacheEntry) -> None:
     statement = dialect.insert(report_cache).values(**row, params=key.params, **values)
     conn.execute(
         statement.on_conflict_do_update(index_elements=["workspace_id", "key"], set_=values)
+    )
+
+
+def claim_first(conn: Connection, key: CacheKey, now: datetime, timeout: timedelta) -> bool:
+    """Claim the first computation of `key`'s result, which has none: add its pending row, or
+    take over one whose claim is older than `timeout`; False while another one holds it."""
+    row = {"workspace_id": key.workspace_id, "key": key.key, "report": key.report}
+    pending = {"data_version": PENDING, "computed_at": now, "result": PENDING}
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    added = conn.execute(
+        dialect.insert(report_cache)
+        .values(**row, params=key.params, **pending, refresh_started_at=now)
+        .on_conflict_do_nothing(index_elements=["workspace_id", "key"])
+        .returning(report_cache.c.id)
+    )
+    if added.first() is not None:  # rowcount is not reliable for an insert that may do nothing
+        return True
+    columns = report_cache.c
+    taken = conn.execute(
+        update(report_cache)
+        .where(
+            columns.workspace_id == key.workspace_id,
+            columns.key == key.key,
+            columns.result == PENDING,
+            or_(columns.refresh_started_at.is_(None), columns.refresh_started_at < now - timeout),
+        )
+        .values(refresh_started_at=now)
+    )
+    return taken.rowcount == 1
+
+
+def drop_pending(conn: Connection, key: CacheKey) -> None:
+    """Remove `key`'s pending row (its computation will not run), so the next request claims it."""
+    columns = report_cache.c
+    conn.execute(
+        delete(report_cache).where(
+            columns.workspace_id == key.workspace_id,
+            columns.key == key.key,
+            columns.result == PENDING,
+        )
     )
 
 

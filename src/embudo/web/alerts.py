@@ -9,14 +9,14 @@ The overview reads them through the report cache, as its reports
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from embudo.analytics.queue import sales_queue
 from embudo.engine.rotting import rotted
 from embudo.store.workspaces import Workspace
-from embudo.web.report_cache import Cached, cache_key
+from embudo.web.report_cache import Cached, Visit, cache_key
 from embudo.web.state import View
 
 SHOWN = 8
@@ -63,16 +63,17 @@ def _stage(workspace: Workspace, key: str) -> str:
     return key
 
 
-def cached_alerts(view: View, workspace: Workspace, version: str) -> Cached:
-    """`read_alerts`, served from the report cache (a `Cached` holding `Alerts`) as fresh
-    when stored at `version`, the store's data version."""
+def cached_alerts(view: View, workspace: Workspace, visit: Visit) -> Cached:
+    """`read_alerts`, served from the report cache (a `Cached` holding `Alerts`, or none yet)."""
 
     def compute() -> dict[str, Any]:
         return asdict(read_alerts(view, workspace))
 
     key = cache_key(workspace.id, CACHED_AS, {})
-    cached = view.state.reports.read(key, view.now, compute, version)
+    cached = view.state.reports.read(key, visit, compute)
     stored = cached.value
+    if stored is None:
+        return cached
     stalled = [StalledDeal(**deal) for deal in stored["stalled"]]
     alerts = Alerts(stalled, stored["stalled_total"], stored["overdue"], stored["overdue_total"])
-    return Cached(alerts, cached.as_of, cached.refreshing)
+    return replace(cached, value=alerts)

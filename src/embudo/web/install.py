@@ -30,8 +30,9 @@ from embudo.web.pages import (
     reports,
     settings,
     sign_in,
+    users,
 )
-from embudo.web.report_cache import ReportCache
+from embudo.web.report_cache import WAIT_SECONDS, ReportCache
 from embudo.web.sessions import SECRET_NAME, SessionKeys
 from embudo.web.state import Clock, WebState, utc_now
 
@@ -47,6 +48,7 @@ PAGES = (
     reports,
     settings,
     api_keys,
+    users,
 )
 
 
@@ -56,11 +58,13 @@ def install(
     workspace: str,
     clock: Clock = utc_now,
     secret_key: str | None = None,
+    report_wait: float = WAIT_SECONDS,
 ) -> None:
-    """Serve the dashboard from `app` on `engine`, showing `workspace` unless one is chosen."""
+    """Serve the dashboard from `app` on `engine`, showing `workspace` unless one is chosen;
+    a report computed for the first time is waited for `report_wait` seconds at most."""
     store_url = engine.url.render_as_string(hide_password=False)
     keys = SessionKeys(lambda: secret_key or site_secret(engine, SECRET_NAME, now=clock()))
-    reports = ReportCache(engine)
+    reports = ReportCache(engine, wait=report_wait)
     app.state.web = WebState(engine, store_url, workspace, reports, keys, clock)
     _close_on_shutdown(app, reports)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

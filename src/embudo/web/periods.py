@@ -46,3 +46,14 @@ def period_days(period: Period, today: date) -> tuple[date | None, date | None]:
         first_month = 3 * ((today.month - 1) // 3) + 1
         return today.replace(month=first_month, day=1), today
     return None, None
+
+
+def earlier_days(period: Period, today: date, count: int) -> list[date]:
+    """The `count` days before `today` (latest first) on which `period` was the same period:
+    for this month or quarter, only days of this month or quarter, so that last quarter's
+    figures never stand in for this one's; rolling periods keep every day."""
+    days = [today - timedelta(days=back) for back in range(1, count + 1)]
+    if period in (Period.MONTH, Period.QUARTER):
+        first = period_days(period, today)[0]
+        return [day for day in days if period_days(period, day)[0] == first]
+    return days

@@ -7,7 +7,8 @@ bound to theirs), and opening one is cheap next to running the report.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from zoneinfo import ZoneInfo
 
@@ -18,7 +19,7 @@ from embudo.analytics.reports import find_report
 from embudo.store.workspaces import Workspace, open_workspace, workspace_names
 from embudo.web import i18n
 from embudo.web.formats import Formats
-from embudo.web.report_cache import Cached, cache_key
+from embudo.web.report_cache import Cached, Visit, cache_key
 from embudo.web.state import View
 
 
@@ -58,16 +59,28 @@ def report(view: View, name: str, params: ReportParams) -> ReportResult:
 
 
 def cached_report(
-    view: View, shown: Shown, name: str, params: ReportParams, version: str
+    view: View,
+    shown: Shown,
+    name: str,
+    params: ReportParams,
+    visit: Visit,
+    earlier: Sequence[ReportParams] = (),
 ) -> Cached:
-    """`report`, served from the report cache (a `Cached` holding a `ReportResult`) as fresh
-    when stored at `version`, the store's data version."""
-    key = cache_key(shown.workspace.id, name, params.as_json())
+    """`report`, served from the report cache (a `Cached` holding a `ReportResult`, or none
+    yet); while it is first computed, the latest stored of the `earlier` parameters (the
+    same period on past days) stands in for it."""
+    workspace_id = shown.workspace.id
+    key = cache_key(workspace_id, name, params.as_json())
+    stand_ins = [cache_key(workspace_id, name, other.as_json()) for other in earlier]
 
     def compute() -> dict[str, object]:
         result = report(view, name, params)
         return {"columns": list(result.columns), "rows": result.rows}
 
-    cached = view.state.reports.read(key, view.now, compute, version)
+    others = [stand_in for stand_in in stand_ins if stand_in != key]
+    cached = view.state.reports.read(key, visit, compute, others)
+    if cached.value is None:
+        return cached
     columns, rows = cached.value["columns"], cached.value["rows"]
-    return Cached(ReportResult(name, params, tuple(columns), rows), cached.as_of, cached.refreshing)
+    result = ReportResult(name, params, tuple(columns), rows)
+    return replace(cached, value=result)

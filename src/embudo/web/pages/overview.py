@@ -8,11 +8,15 @@ closes (a month often holds none), short enough to be about now.
 
 Every figure comes through the report cache (`report_cache.py`): the page
 says as of when, and while a newer result is being computed the body asks
-for itself again (htmx) until it is fresh.
+for itself again (htmx) until it is fresh. A figure computed for the first
+time shows a placeholder (or an error, when its computation failed) in its
+own place, unless the same period's figures of an earlier day (up to a week
+back: the cache keeps what was read within `KEEP`) can stand in, as stale.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter
@@ -26,9 +30,9 @@ from embudo.web.access import ViewDep
 from embudo.web.alerts import cached_alerts
 from embudo.web.health_cards import health_cards
 from embudo.web.page_route import PageRoute
-from embudo.web.periods import LABELS, Period, parse_period, period_days
+from embudo.web.periods import LABELS, Period, earlier_days, parse_period, period_days
 from embudo.web.reading import Shown, cached_report, open_shown
-from embudo.web.report_cache import Cached
+from embudo.web.report_cache import KEEP, Cached, Visit
 from embudo.web.state import View
 from embudo.web.templating import render
 from embudo.web.vocabulary import stage_name
@@ -42,23 +46,27 @@ def overview(view: ViewDep, period: str | None = None) -> HTMLResponse:
     """The whole page, or its body for htmx."""
     shown = open_shown(view)
     chosen = parse_period(period, default=Period.QUARTER)
-    version = view.state.reports.version()
-    funnel = cached_report(view, shown, "funnel", _params(shown, view, chosen), version)
-    compared = _params(shown, view, chosen, compare=True)
-    health = cached_report(view, shown, "health", compared, version)
-    sla = sla_status(view, shown, version)
-    alerts = cached_alerts(view, shown.workspace, version)
+    visit = view.state.reports.visit(view.now)
+    funnel = _cached(view, shown, "funnel", chosen, visit)
+    health = _cached(view, shown, "health", chosen, visit, compare=True)
+    sla = sla_status(view, shown, visit)
+    alerts = cached_alerts(view, shown.workspace, visit)
     read = [part for part in (funnel, health, sla, alerts) if part is not None]
+    moments = [part.as_of for part in read if part.value is not None and part.as_of is not None]
+    currency = shown.workspace.spec.currency
     context = {
         "section": "overview",
         "shown": shown,
         "period": chosen,
         "periods": LABELS,
-        "funnel": funnel_steps(view, shown, funnel.value),
-        "cards": health_cards(health.value.rows, shown.formats, shown.workspace.spec.currency),
+        "parts": {"funnel": funnel, "health": health, "sla": sla, "alerts": alerts},
+        "funnel": None if funnel.value is None else funnel_steps(view, shown, funnel.value),
+        "cards": None
+        if health.value is None
+        else health_cards(health.value.rows, shown.formats, currency),
         "sla": None if sla is None else sla.value,
         "alerts": alerts.value,
-        "as_of": min(part.as_of for part in read),
+        "as_of": min(moments, default=None),
         "refreshing": any(part.refreshing for part in read),
         "currency": shown.workspace.spec.currency,
         "partial": "_overview_body.html",
@@ -66,8 +74,18 @@ def overview(view: ViewDep, period: str | None = None) -> HTMLResponse:
     return render(view, "overview.html", context, shown.formats)
 
 
-def _params(shown: Shown, view: View, period: Period, compare: bool = False) -> ReportParams:
-    first, last = period_days(period, shown.today(view))
+def _cached(
+    view: View, shown: Shown, name: str, period: Period, visit: Visit, compare: bool = False
+) -> Cached:
+    """Report `name` over `period` as of today, or, while that is first computed, as of the
+    latest earlier day the cache still holds (so a new day does not empty the page)."""
+    today = shown.today(view)
+    earlier = [_params(period, day, compare) for day in earlier_days(period, today, KEEP.days)]
+    return cached_report(view, shown, name, _params(period, today, compare), visit, earlier)
+
+
+def _params(period: Period, today: date, compare: bool = False) -> ReportParams:
+    first, last = period_days(period, today)
     wanted = Compare.PREVIOUS if compare and first is not None else None
     return ReportParams(from_=first, to=last, compare=wanted)
 
@@ -90,8 +108,8 @@ def _step_text(row: dict[str, Any], shown: Shown) -> str:
     return reached if rate is None else f"{reached} · {shown.formats.percent(rate)}"
 
 
-def sla_status(view: View, shown: Shown, version: str) -> Cached | None:
+def sla_status(view: View, shown: Shown, visit: Visit) -> Cached | None:
     """The `sla` report for this month when the registry has one; None leaves its slot marked."""
     if SLA_REPORT not in REPORTS:
         return None
-    return cached_report(view, shown, SLA_REPORT, _params(shown, view, Period.MONTH), version)
+    return _cached(view, shown, SLA_REPORT, Period.MONTH, visit)

@@ -1,4 +1,4 @@
-"""Settings: the funnel definition (validate, apply), the SLA targets, the API keys.
+"""Settings: the funnel definition (validate, apply), the SLA targets, the API keys, the users.
 
 Validating runs exactly what applying runs (`io.spec_file.parse_spec`, then
 `engine.workspaces.apply_spec` on the data) in a savepoint that is always
@@ -6,7 +6,8 @@ rolled back, as the REST API's validate does, so the two never disagree:
 a definition that validates applies. Each problem is listed beside the
 editor with its line (a link that selects it in the editor) and its path.
 Any signed-in user may read the page and validate; only an admin applies
-(`Permission.CONFIGURE`), and only an admin sees the buttons that would.
+(`Permission.CONFIGURE`), and only an admin sees the buttons that would,
+and the workspace's users (`pages/users.py` changes them).
 """
 
 from __future__ import annotations
@@ -18,14 +19,16 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import Connection
 
-from embudo.domain.access import Permission, Role
+from embudo.domain.access import Permission, Role, UserRole
 from embudo.domain.errors import SpecError
 from embudo.engine.workspaces import Applied, apply_spec
 from embudo.io.spec_file import parse_spec
 from embudo.store.api_keys import list_keys
+from embudo.store.users import list_users
 from embudo.store.workspaces import latest_version
 from embudo.web.access import ViewDep, require
 from embudo.web.forms import FormDep
+from embudo.web.navigation import N_
 from embudo.web.page_route import PageRoute
 from embudo.web.reading import open_shown
 from embudo.web.spec_problems import FILENAME, Located, locate
@@ -34,6 +37,8 @@ from embudo.web.templating import render
 from embudo.web.writing import writing
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
+USER_ROLES = {UserRole.MEMBER.value: N_("member"), UserRole.ADMIN.value: N_("admin")}
+"""The dashboard users' roles, as the users' list names them in each language."""
 
 
 @dataclass(slots=True)
@@ -99,9 +104,11 @@ def _apply(view: View, conn: Connection, name: str, draft: str) -> Applied:
 def settings_response(view: View, outcome: Outcome, status: int = 200) -> HTMLResponse:
     """The settings page (for htmx, its body) after `outcome`."""
     shown = open_shown(view)
+    configures = view.may(Permission.CONFIGURE)
     with view.state.engine.connect() as conn:
         version = latest_version(conn, shown.workspace.id)
         keys = list_keys(conn, shown.workspace.id)
+        people = list_users(conn, shown.workspace.id) if configures else []
     context = {
         "section": "settings",
         "shown": shown,
@@ -112,7 +119,10 @@ def settings_response(view: View, outcome: Outcome, status: int = 200) -> HTMLRe
         "sla": shown.workspace.spec.sla,
         "keys": keys,
         "roles": [role.value for role in Role],
-        "configures": view.may(Permission.CONFIGURE),
+        "configures": configures,
+        "users": people,
+        "user_roles": list(USER_ROLES.items()),
+        "me": None if view.user is None else view.user.id,
         "partial": "_settings_body.html",
     }
     return render(view, "settings.html", context, shown.formats, status=status)
