@@ -21,6 +21,8 @@ from embudo.cli.store import opened
 from embudo.config import Settings
 
 FACTORY = "embudo.server:from_environment"
+NO_DELAY_HTTP = "embudo.http_protocol:NoDelayH11Protocol"
+"""uvicorn's h11 with `TCP_NODELAY` on every connection, also with `--workers N`."""
 
 
 @app.command()
@@ -46,4 +48,4 @@ def run_server(chosen: Settings, host: str, port: int, workers: int = 1) -> None
         f"embudo dashboard on http://{host}:{port}/ (workspace {chosen.workspace}); "
         f"API docs at http://{host}:{port}/docs; {workers} worker(s)"
     )
-    uvicorn.run(FACTORY, factory=True, host=host, port=port, workers=workers)
+    uvicorn.run(FACTORY, factory=True, host=host, port=port, workers=workers, http=NO_DELAY_HTTP)
