@@ -15,7 +15,6 @@ rounded to the cent once, per row.
 from __future__ import annotations
 
 from collections import defaultdict
-from decimal import Decimal
 from fractions import Fraction
 
 from embudo.analytics.acquisition import Acquisition, acquisition
@@ -25,7 +24,7 @@ from embudo.analytics.report import Report, Row
 from embudo.analytics.source import Source
 from embudo.analytics.windows import Window
 from embudo.domain import metrics
-from embudo.domain.attribution import HALF_LIFE_DAYS, Model, credit
+from embudo.domain.attribution import HALF_LIFE_DAYS, Model, weights
 
 COLUMNS = (
     "model",
@@ -52,8 +51,9 @@ def compute(source: Source, window: Window, params: ReportParams) -> list[Row]:
     acquired = acquisition(source, window)
     models = params.models
     half_life = HALF_LIFE_DAYS if params.half_life is None else params.half_life
-    revenue = {model: _shared(journeys, model, half_life, by_amount=True) for model in models}
-    deals = {model: _shared(journeys, model, half_life, by_amount=False) for model in models}
+    shared = {model: _shared(journeys, model, half_life) for model in models}
+    revenue = {model: shared[model][0] for model in models}
+    deals = {model: shared[model][1] for model in models}
     keys = sorted(
         {*acquired.keys(), *(key for model in models for key in revenue[model])},
         key=lambda key: (key[0], key[1] is None, key[1] or ""),
@@ -65,16 +65,19 @@ def compute(source: Source, window: Window, params: ReportParams) -> list[Row]:
     ]
 
 
-def _shared(
-    journeys: list[WonJourney], model: Model, half_life: float, *, by_amount: bool
-) -> Shares:
-    """Revenue (or deals, each worth 1) per channel/campaign under `model`, exactly."""
-    total: Shares = defaultdict(Fraction)
+def _shared(journeys: list[WonJourney], model: Model, half_life: float) -> tuple[Shares, Shares]:
+    """Revenue and deals (each worth 1) per channel/campaign under `model`, exactly.
+
+    Each deal is weighed once for both: the weights are the costly part.
+    """
+    revenue: Shares = defaultdict(Fraction)
+    deals: Shares = defaultdict(Fraction)
     for won in journeys:
-        worth = won.amount if by_amount else Decimal(1)
-        for key, part in credit(worth, model, won.journey, won.keys, half_life).items():
-            total[key] += part
-    return total
+        worth = Fraction(won.amount)
+        for key, share in zip(won.keys, weights(model, won.journey, half_life), strict=True):
+            revenue[key] += worth * share
+            deals[key] += share
+    return revenue, deals
 
 
 def _row(
