@@ -109,6 +109,13 @@ def back_and_forth(store: Engine) -> None:
     _person(store, "bob", MoveKind.REOPEN, 40)
 
 
+def second_device(store: Engine) -> None:
+    """ana's phone: a visitor of its own from day 4, identified as ana on day 7 and merged
+    into her. Its move into visitor stays in the history; the reports count her once."""
+    feed(store, [page("p-phone", at(4), anon="a-phone")])
+    feed(store, [identify("i-phone", at(7), user="ana", anon="a-phone")])
+
+
 SECTIONS = {"mql": "mofu", "sal": "mofu", "sql": "bofu", "opportunity": "bofu", "customer": "bofu"}
 
 

@@ -46,6 +46,10 @@ CASES: list[tuple[str, dict[str, str]]] = [
     ("stalled", {}),
     ("forecast", {}),
     ("winloss", {"by": "channel", "start": "2025-01-01", "end": "2025-12-31"}),
+    # All history, no grouping: what reads whole tables and skips the contacts on SQLite.
+    ("flow", {}),
+    ("lead-velocity", {}),
+    ("time-in-stage", {}),
 ]
 
 

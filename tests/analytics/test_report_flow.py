@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from report_support import back_and_forth, everywhere
+from report_support import back_and_forth, everywhere, second_device
 from sqlalchemy import Engine
 
 
@@ -30,6 +30,15 @@ def test_every_move_with_the_backward_ones(story: Engine, store_url: str, tmp_pa
         ("nurture", "mql", "forward", 1),
         ("disqualified", "lead", "forward", 1),
     ]
+
+
+def test_a_contact_merged_away_is_not_counted(
+    story: Engine, store_url: str, tmp_path: Path
+) -> None:
+    second_device(story)
+    rows = everywhere(store_url, tmp_path, "flow")
+    assert _pairs(rows)[0] == (None, "visitor", "enter", 3)
+    assert rows[0]["contacts"] == 3
 
 
 def test_a_period_and_its_months(story: Engine, store_url: str, tmp_path: Path) -> None:

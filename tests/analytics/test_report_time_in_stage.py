@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from report_support import everywhere, run
+from report_support import back_and_forth, everywhere, run, second_device
 from sales_story import build, mean
 from sqlalchemy import Engine
 
@@ -89,6 +89,17 @@ def test_by_owner(story: Any, store_url: str, tmp_path: Path) -> None:
         (None, 1, 0, 1.0, 1.0),
     ]
     assert {row["owner"] for row in rows if row["scope"] == "lifecycle"} == {None}
+
+
+def test_a_contact_merged_away_is_not_counted(
+    store: Engine, store_url: str, tmp_path: Path
+) -> None:
+    """ana, bob and cy were visitors; ana's phone, merged into her, was one too (day 4 on)."""
+    back_and_forth(store)
+    second_device(store)
+    for by in ({}, {"by": "channel"}):
+        rows = everywhere(store_url, tmp_path, NAME, **by)
+        assert [row["visits"] for row in rows if row["stage"] == "visitor"] == [3]
 
 
 def test_nothing_to_report_is_no_row(store: Engine, store_url: str, tmp_path: Path) -> None:

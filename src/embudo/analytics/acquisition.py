@@ -19,7 +19,7 @@ from decimal import Decimal
 import ibis
 
 from embudo.analytics.journeys import TouchKey, lead_stages, named
-from embudo.analytics.qualified import contact_touch, mql_entries
+from embudo.analytics.qualified import contact_touch, touched_entries
 from embudo.analytics.report import during
 from embudo.analytics.source import Source, amount
 from embudo.analytics.windows import Window
@@ -46,7 +46,7 @@ def acquisition(source: Source, window: Window) -> Acquisition:
         key = (row["channel"], row["campaign"])
         found.leads[key] += int(row["leads"])
         found.customers[key] += int(row["customers"])
-    entries = named(source, mql_entries(source))
+    entries = named(source, touched_entries(source))
     entries = entries.filter(during(entries.occurred_at, window))
     counted = entries.group_by(["channel", "campaign"]).aggregate(mqls=entries.entry_id.count())
     for row in source.rows(counted):

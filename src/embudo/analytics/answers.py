@@ -123,7 +123,7 @@ def _touches(source: Source) -> ibis.Table:
         tasks.contact_id.notnull(),
     ).select(touch_contact_id=tasks.contact_id, touched_at=tasks.completed_at)
     done = done.cast({"touch_contact_id": "int64", "touched_at": "timestamp"})
-    moves = source.table("lifecycle_transitions")
+    moves = source.table("lifecycle_transitions", whole=True)  # no index on `move`
     answers = moves.filter(moves.move.isin([move.value for move in SALES_MOVES])).select(
         touch_contact_id=moves.contact_id, touched_at=moves.occurred_at
     )

@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 import ibis
+from ibis import _
 
 from embudo.analytics.dimensions import DIRECT, with_dimension
 from embudo.analytics.params import Dimension, DimensionKind
@@ -60,31 +61,48 @@ def lead_stages(source: Source) -> list[str]:
 
 
 def _deals(source: Source, won: ibis.Table) -> ibis.Table:
-    """deal_id, amount, won_s, opened_s, lead_s, and the contact's first touch."""
-    history = source.table("deal_stage_history")
-    opened = history.group_by("deal_id").aggregate(opened_at=history.occurred_at.min())
-    moves = source.table("lifecycle_transitions")
-    leads = moves.filter(moves.to_stage.isin(lead_stages(source)))
-    became = leads.group_by(lead_contact_id=leads.contact_id).aggregate(
-        lead_at=leads.occurred_at.min()
-    )
-    contacts = source.table("contacts")
-    first = named(source, contacts.select("channel_id", "campaign_id", first_id=contacts.id))
+    """deal_id, amount, won_s, opened_s, lead_s, and the contact's first touch.
+
+    Each milestone is found for the won deals only (their deal's moves, their
+    contact's moves into a lead stage), and the contact is looked up by its key
+    before its channel and campaign are named: working a milestone out for
+    every deal or contact first made SQLite build it for all of them.
+    """
+    deals = won.select("deal_id", "contact_id", "amount", "won_at")
+    contacts = source.table("contacts").select("channel_id", "campaign_id", first_id="id")
     # Every won deal has its opening move and its contact: left joins keep the won deals
     # the outer loop, so SQLite looks each one's contact up by its key.
-    deals = won.select("deal_id", "contact_id", "amount", "won_at")
-    deals = deals.left_join(opened, "deal_id")
-    deals = deals.left_join(became, deals.contact_id == became.lead_contact_id)
-    deals = deals.left_join(first, deals.contact_id == first.first_id)
-    return deals.select(
+    found = deals.left_join(_opened(source, deals), "deal_id")
+    found = found.left_join(_became_lead(source, deals), "deal_id")
+    found = named(source, found.left_join(contacts, found.contact_id == contacts.first_id))
+    return found.select(
         "deal_id",
         "amount",
         "channel",
         "campaign",
-        won_s=epoch_seconds(deals.won_at),
-        opened_s=epoch_seconds(deals.opened_at),
-        lead_s=epoch_seconds(deals.lead_at),
+        won_s=epoch_seconds(found.won_at),
+        opened_s=epoch_seconds(found.opened_at),
+        lead_s=epoch_seconds(found.lead_at),
     )
+
+
+def _opened(source: Source, deals: ibis.Table) -> ibis.Table:
+    """deal_id, opened_at: each of `deals`' first stage-history move."""
+    history = source.table("deal_stage_history").select("occurred_at", moved_id="deal_id")
+    moves = deals.select("deal_id").join(history, _.deal_id == history.moved_id)
+    return moves.group_by("deal_id").aggregate(opened_at=moves.occurred_at.min())
+
+
+def _became_lead(source: Source, deals: ibis.Table) -> ibis.Table:
+    """deal_id, lead_at: when each of `deals`' contact first entered a lead stage."""
+    moves = source.table("lifecycle_transitions")
+    leads = moves.filter(moves.to_stage.isin(lead_stages(source))).select(
+        "occurred_at", lead_contact_id="contact_id"
+    )
+    entered = deals.select("deal_id", "contact_id").join(
+        leads, _.contact_id == leads.lead_contact_id
+    )
+    return entered.group_by("deal_id").aggregate(lead_at=entered.occurred_at.min())
 
 
 def _touches(source: Source, won: ibis.Table) -> ibis.Table:

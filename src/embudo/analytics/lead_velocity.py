@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from collections import Counter
 
-from embudo.analytics.dimensions import group_keys, with_dimension
+from embudo.analytics.dimensions import group_keys
 from embudo.analytics.months import month_before, month_label, months_of
 from embudo.analytics.params import EVERY_DIMENSION, DimensionKind, ReportParams
-from embudo.analytics.qualified import mql_entries
+from embudo.analytics.qualified import entries_by
 from embudo.analytics.report import Report, Row, sort_rows
 from embudo.analytics.source import Source
 from embudo.analytics.windows import Window
@@ -48,7 +48,7 @@ def compute(source: Source, window: Window, params: ReportParams) -> list[Row]:
 def _counts(source: Source, months: list[Window], params: ReportParams) -> Counter[Key]:
     """MQL entries per (dimension value, month)."""
     keys = group_keys(params.by)
-    entries = with_dimension(source, mql_entries(source), params.by)
+    entries = entries_by(source, params.by)
     labelled = entries.mutate(month=month_label(entries.occurred_at, months))
     inside = labelled.filter(labelled.month.notnull())
     query = inside.group_by([*keys, "month"]).aggregate(mqls=inside.entry_id.count())

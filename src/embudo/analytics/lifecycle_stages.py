@@ -29,10 +29,21 @@ def live_contacts(source: Source) -> ibis.Table:
     return live.select("channel_id", "campaign_id", "owner_id", contact_id=live.id)
 
 
-def transitions(source: Source) -> ibis.Table:
-    """The workspace's lifecycle moves of live contacts: contact_id, from, to, move, when."""
-    moves = source.table("lifecycle_transitions").select(
+def transitions(source: Source, *, whole: bool = False) -> ibis.Table:
+    """The workspace's lifecycle moves of live contacts: contact_id, from, to, move, when.
+
+    Live is "not merged away", asked as such: merged contacts are few, so the
+    moves are read alone and checked against that short list, where joining
+    every move to its contact made SQLite read the moves through an index.
+    `whole`: the caller reads all of them (`Source.table`).
+    """
+    moves = source.table("lifecycle_transitions", whole=whole).select(
         "contact_id", "from_stage", "to_stage", "move", "occurred_at"
     )
-    live = live_contacts(source).select("contact_id")
-    return moves.join(live, "contact_id")
+    return moves.filter(~moves.contact_id.isin(merged_away(source)))
+
+
+def merged_away(source: Source) -> ibis.Column:
+    """The ids of contacts merged into another (none has an index to find them by)."""
+    contacts = source.table("contacts", whole=True)
+    return contacts.filter(contacts.merged_into_id.notnull()).id

@@ -19,7 +19,7 @@ from embudo.analytics.answers import answered_entries
 from embudo.analytics.dimensions import group_keys, with_dimension
 from embudo.analytics.months import month_label, months_of
 from embudo.analytics.params import EVERY_DIMENSION, DimensionKind, ReportParams
-from embudo.analytics.qualified import mql_entries
+from embudo.analytics.qualified import entries_by
 from embudo.analytics.report import Report, Row, sort_rows
 from embudo.analytics.source import Source
 from embudo.analytics.windows import Window
@@ -84,7 +84,7 @@ def _entry_counts(
 ) -> dict[Key, list[Outcome]]:
     """Per (dimension value, month): the entries counted by answer, reason and touch."""
     keys = group_keys(params.by)
-    entries = with_dimension(source, mql_entries(source), params.by)
+    entries = entries_by(source, params.by)
     labelled = entries.mutate(month=month_label(entries.occurred_at, months))
     inside = answered_entries(source, labelled.filter(labelled.month.notnull()))
     outcome = ["answer", "reason", "on_time"]

@@ -33,10 +33,21 @@ class Source:
     now: datetime | None = None
     """When the report runs (read by the caller's clock): what an open period ends at."""
 
-    def table(self, name: str) -> ibis.Table:
-        """The workspace's rows of history table `name`."""
+    def table(self, name: str, *, whole: bool = False) -> ibis.Table:
+        """The workspace's rows of history table `name`.
+
+        `whole`: the caller reads (nearly) all of them, with no filter an index
+        could narrow. Without statistics SQLite takes any index starting with
+        `workspace_id` as selective, and would read the whole table through it,
+        a lookup per row in index order, where a scan reads it in storage order
+        (`flow` at 100,000 contacts: 3.3 s against 0.4 s). So on SQLite the
+        filter is then written as an expression no index serves.
+        """
         rows = self.backend.table(name)
-        return rows.filter(rows.workspace_id == self.workspace_id)
+        workspace = rows.workspace_id
+        if whole and self.backend.name == "sqlite":
+            workspace = workspace + 0
+        return rows.filter(workspace == self.workspace_id)
 
     def rows(self, expression: ibis.Table) -> list[dict[str, Any]]:
         """Execute `expression`: its rows as dicts of Python values."""

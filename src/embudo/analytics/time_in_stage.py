@@ -17,6 +17,7 @@ import ibis
 
 from embudo.analytics.deal_states import OPEN, stage_table
 from embudo.analytics.dimensions import group_keys, with_dimension
+from embudo.analytics.lifecycle_stages import live_contacts, merged_away
 from embudo.analytics.params import EVERY_DIMENSION, Dimension, DimensionKind, ReportParams
 from embudo.analytics.report import Report, Row, during, sort_rows
 from embudo.analytics.source import Source
@@ -47,18 +48,20 @@ def compute(source: Source, window: Window, params: ReportParams) -> list[Row]:
 def _lifecycle_visits(
     source: Source, window: Window, moment: datetime, by: Dimension | None
 ) -> ibis.Table:
-    """Visits of live contacts (a contact merged away keeps its moves, but is not counted)."""
-    contacts = source.table("contacts")
-    live = contacts.filter(contacts.merged_into_id.isnull()).select(
-        "channel_id", "campaign_id", "owner_id", contact_id=contacts.id
-    )
+    """Visits of live contacts (a contact merged away keeps its moves, but is not counted).
+
+    The contact is joined only to look `--by` up; otherwise the visits are
+    checked against the few contacts merged away, which spares a lookup per visit.
+    """
     moves = source.table("lifecycle_transitions").select(
         "contact_id", "to_stage", "occurred_at", "id"
     )
     seen = visits(moves, "contact_id", moment)
     final = source.spec.lifecycle.funnel[-1].key
     kept = seen.filter(during(seen.entered_at, window) & (seen.stage != final))
-    return with_dimension(source, kept.join(live, "contact_id"), by)
+    if not group_keys(by):
+        return kept.filter(~kept.contact_id.isin(merged_away(source)))
+    return with_dimension(source, kept.join(live_contacts(source), "contact_id"), by)
 
 
 def _pipeline_visits(
@@ -87,7 +90,8 @@ def _pipeline_visits(
 
 def _summary(source: Source, seen: ibis.Table, keys: list[str], scope: str) -> list[Row]:
     """Per group: visits, open visits, total seconds and the middle durations, in one pass."""
-    marked = with_middle(seen, keys, "seconds")
+    # Only what is counted goes through the sort the median needs.
+    marked = with_middle(seen.select(*keys, "seconds", "open"), keys, "seconds")
     totals = marked.group_by(keys).aggregate(
         visits=marked.count(),
         open_visits=marked.count(where=marked.open),

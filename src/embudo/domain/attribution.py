@@ -29,13 +29,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
-from typing import TypeVar
 
 HALF_LIFE_DAYS = 7
-K = TypeVar("K")
 SECONDS_PER_DAY = 86_400
 
 
@@ -123,17 +120,3 @@ def _anchored(count: int, anchors: list[Anchor], between: Fraction) -> list[Frac
 def _scaled(shares: list[Fraction]) -> list[Fraction]:
     total = sum(shares, Fraction(0))
     return [share / total for share in shares]
-
-
-def credit(
-    amount: Decimal,
-    model: Model,
-    journey: Journey,
-    keys: Sequence[K],
-    half_life_days: float = HALF_LIFE_DAYS,
-) -> dict[K, Fraction]:
-    """The deal's `amount` shared among its touches' `keys` (a key met twice adds up), exactly."""
-    shared: dict[K, Fraction] = {}
-    for key, share in zip(keys, weights(model, journey, half_life_days), strict=True):
-        shared[key] = shared.get(key, Fraction(0)) + Fraction(amount) * share
-    return shared
