@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from uvicorn import Config
@@ -45,8 +46,15 @@ async def _nodelay_of_accepted(protocol: type[H11Protocol]) -> int:
         server.close()
 
 
+def _nodelay_with(protocol: type[H11Protocol]) -> int:
+    """`_nodelay_of_accepted` on an event loop of its own thread (another test's loop, such
+    as the browser driver's, may be running in this one)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, _nodelay_of_accepted(protocol)).result(timeout=30)
+
+
 def test_a_listener_bound_as_uvicorns_workers_bind_it_gets_nodelay() -> None:
-    assert asyncio.run(_nodelay_of_accepted(NoDelayH11Protocol)) == 1
+    assert _nodelay_with(NoDelayH11Protocol) == 1
 
 
 def test_uvicorns_own_protocol_leaves_it_off_there() -> None:
@@ -54,4 +62,4 @@ def test_uvicorns_own_protocol_leaves_it_off_there() -> None:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         if probe.proto == socket.IPPROTO_TCP:
             pytest.skip("this platform names the protocol of a new socket")
-    assert asyncio.run(_nodelay_of_accepted(H11Protocol)) == 0
+    assert _nodelay_with(H11Protocol) == 0
