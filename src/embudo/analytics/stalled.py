@@ -41,13 +41,23 @@ COLUMNS = (
 
 
 def compute(source: Source, window: Window, params: ReportParams) -> list[Row]:
-    """Stage rows, longest mean wait first, each followed by its stalled deals."""
+    """Stage rows, longest mean wait first, each followed by its stalled deals.
+
+    The open deals are read once and totalled per stage here: most open deals
+    of a large store are stalled ones, listed anyway, and a second, grouped
+    query would work out every deal's state again (at 1,000,000 contacts on
+    SQLite that was half of the report's time).
+    """
     keys = group_keys(params.by)
     waiting = with_dimension(source, _waiting(source, as_of(source, window)), params.by)
-    stages = [_stage_row(row, keys) for row in source.rows(_per_stage(waiting, keys))]
+    open_deals = source.rows(waiting)
+    stages = [_stage_row(total, keys) for total in _per_stage(open_deals, keys)]
     owners = _owners(source)
-    stalled = source.rows(waiting.filter(waiting.stalled))
-    deals = [_deal_row({**row, "owner": owners.get(row["owner_id"])}, keys) for row in stalled]
+    deals = [
+        _deal_row({**row, "owner": owners.get(row["owner_id"])}, keys)
+        for row in open_deals
+        if row["stalled"]
+    ]
     return sort_rows(_nest(source.spec, stages, deals, keys), keys)
 
 
@@ -92,15 +102,34 @@ def _limits(spec: FunnelSpec) -> ibis.Table:
     )
 
 
-def _per_stage(waiting: ibis.Table, keys: list[str]) -> ibis.Table:
-    return waiting.group_by([*keys, "pipeline", "stage"]).aggregate(
-        rotting_days=waiting.rotting_days.max(),
-        open_deals=waiting.count(),
-        stalled_deals=waiting.count(where=waiting.stalled),
-        stalled_value=waiting.amount.sum(where=waiting.stalled),
-        seconds=waiting.seconds.sum(),
-        longest=waiting.seconds.max(),
-    )
+def _per_stage(open_deals: list[dict[str, Any]], keys: list[str]) -> list[dict[str, Any]]:
+    """Per stage (and group): its rotting limit, open and stalled deals, the stalled
+    value (exact: each stored amount, then their sum) and the seconds waited, summed
+    and longest."""
+    totals: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for row in open_deals:
+        labels = {key: row[key] for key in [*keys, "pipeline", "stage"]}
+        total = totals.setdefault(
+            tuple(labels.values()),
+            {
+                **labels,
+                "rotting_days": row["rotting_days"],
+                "open_deals": 0,
+                "stalled_deals": 0,
+                "stalled_value": amount(None),
+                "seconds": 0,
+                "longest": None,
+            },
+        )
+        seconds = int(row["seconds"])
+        total["open_deals"] += 1
+        total["seconds"] += seconds
+        total["longest"] = seconds if total["longest"] is None else max(total["longest"], seconds)
+        if row["stalled"]:
+            total["stalled_deals"] += 1
+            if row["amount"] is not None:
+                total["stalled_value"] += amount(row["amount"])
+    return list(totals.values())
 
 
 def _stage_row(row: dict[str, Any], keys: list[str]) -> Row:
@@ -110,8 +139,8 @@ def _stage_row(row: dict[str, Any], keys: list[str]) -> Row:
         keys,
         deal=(None, None),
         counts=(count, int(row["stalled_deals"])),
-        value=amount(row["stalled_value"]),
-        waits=(metrics.average_days(int(row["seconds"]), count), int(row["longest"])),
+        value=row["stalled_value"],
+        waits=(metrics.average_days(row["seconds"], count), row["longest"]),
     )
 
 
