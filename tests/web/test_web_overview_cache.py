@@ -8,62 +8,36 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import pytest
-from fastapi.testclient import TestClient
+from overview_support import Served, served_overview
 from page_support import embedded_charts
 from sqlalchemy import Engine, delete, func, select
 from web_support import (
     ADMIN,
-    ORIGIN,
     SETTINGS,
     WORKSPACE,
     add_person,
     add_workspace,
-    demo_workspace,
     sign_in,
 )
 
 from embudo.engine.ingest import ingest
 from embudo.engine.intake import read_payload
-from embudo.server import create_server
 from embudo.store.report_cache import CacheEntry, store_entry
 from embudo.store.tables import report_cache
 from embudo.store.workspaces import open_workspace
-from embudo.web.report_cache import KEEP, MAX_AGE, MIN_INTERVAL, ReportCache, cache_key
+from embudo.web.report_cache import KEEP, MAX_AGE, MIN_INTERVAL, cache_key
 
 REFRESHING = 'data-refresh="overview"'
-
-
-@dataclass
-class Clock:
-    now: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class Served:
-    client: TestClient
-    reports: ReportCache
-    clock: Clock
-    store: Engine
-
-    def page(self, **params: str) -> str:
-        response = self.client.get("/", params={"period": "all", **params})
-        assert response.status_code == 200
-        return response.text
 
 
 @pytest.fixture
 def served(store: Engine) -> Iterator[Served]:
     """A small demo year, and a signed-in client of its dashboard with a clock that stands still."""
-    clock = Clock(demo_workspace(store, 150))
-    add_person(store, ADMIN)
-    app = create_server(SETTINGS, store, clock=lambda: clock.now)
-    with TestClient(app, headers=ORIGIN) as client:
-        sign_in(client, ADMIN)
-        yield Served(client, app.state.web.reports, clock, store)
+    with served_overview(store, SETTINGS, "all") as served:
+        yield served
 
 
 def _stored(store: Engine) -> int:

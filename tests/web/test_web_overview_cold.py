@@ -9,53 +9,28 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
-from fastapi.testclient import TestClient
+from overview_support import Served, served_overview
 from page_support import embedded_charts
 from sqlalchemy import Engine, delete, func, select
-from web_support import ADMIN, ORIGIN, WORKSPACE, add_person, demo_workspace, sign_in
+from web_support import WORKSPACE
 
 from embudo.config import Settings
-from embudo.server import create_server
 from embudo.store.tables import report_cache
 from embudo.store.workspaces import open_workspace
-from embudo.web.report_cache import MAX_AGE, MIN_INTERVAL, ReportCache, cache_key
+from embudo.web.report_cache import MAX_AGE, MIN_INTERVAL, cache_key
 
 REFRESHING = 'data-refresh="overview"'
 PARTS = ("funnel", "health", "sla", "alerts")
 
 
-@dataclass
-class Clock:
-    now: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class Served:
-    client: TestClient
-    reports: ReportCache
-    clock: Clock
-    store: Engine
-
-    def page(self, **params: str) -> str:
-        response = self.client.get("/", params={"period": "30d", **params})
-        assert response.status_code == 200
-        return response.text
-
-
 @pytest.fixture
 def cold(store: Engine) -> Iterator[Served]:
     """A small demo year, and a signed-in client of a dashboard that never waits for a figure."""
-    clock = Clock(demo_workspace(store, 150))
-    add_person(store, ADMIN)
-    settings = Settings(workspace=WORKSPACE, report_wait=0)
-    app = create_server(settings, store, clock=lambda: clock.now)
-    with TestClient(app, headers=ORIGIN) as client:
-        sign_in(client, ADMIN)
-        yield Served(client, app.state.web.reports, clock, store)
+    with served_overview(store, Settings(workspace=WORKSPACE, report_wait=0), "30d") as served:
+        yield served
 
 
 def _computing(html: str) -> set[str]:
