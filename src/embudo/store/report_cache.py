@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Table, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, Connection, Table, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from embudo.store.tables import (
@@ -162,18 +162,7 @@ def claim_first(conn: Connection, key: CacheKey, now: datetime, timeout: timedel
     )
     if added.first() is not None:  # rowcount is not reliable for an insert that may do nothing
         return True
-    columns = report_cache.c
-    taken = conn.execute(
-        update(report_cache)
-        .where(
-            columns.workspace_id == key.workspace_id,
-            columns.key == key.key,
-            columns.result == PENDING,
-            or_(columns.refresh_started_at.is_(None), columns.refresh_started_at < now - timeout),
-        )
-        .values(refresh_started_at=now)
-    )
-    return taken.rowcount == 1
+    return _claim(conn, key, now, timeout, report_cache.c.result == PENDING)
 
 
 def drop_pending(conn: Connection, key: CacheKey) -> None:
@@ -199,6 +188,18 @@ def claim_refresh(
     """Claim the recomputation of `key`'s result; False while another one, younger than
     `timeout`, holds it, while the stored one is younger than `min_interval` (another
     process just recomputed it), or when nothing is stored for `key` yet."""
+    return _claim(conn, key, now, timeout, report_cache.c.computed_at <= now - min_interval)
+
+
+def _claim(
+    conn: Connection,
+    key: CacheKey,
+    now: datetime,
+    timeout: timedelta,
+    condition: ColumnElement[bool],
+) -> bool:
+    """Mark `key`'s row claimed at `now` when `condition` holds and no claim younger than
+    `timeout` holds it; whether this call claimed it."""
     columns = report_cache.c
     claimed = conn.execute(
         update(report_cache)
@@ -206,7 +207,7 @@ def claim_refresh(
             columns.workspace_id == key.workspace_id,
             columns.key == key.key,
             or_(columns.refresh_started_at.is_(None), columns.refresh_started_at < now - timeout),
-            columns.computed_at <= now - min_interval,
+            condition,
         )
         .values(refresh_started_at=now)
     )
