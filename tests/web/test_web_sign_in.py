@@ -26,7 +26,7 @@ from web_support import (
     sign_in,
 )
 
-from embudo.engine.users import set_active_by_email, set_password, set_role
+from embudo.engine.users import set_active_by_email, set_password, set_role_by_email
 from embudo.io.spec_file import template_text
 from embudo.server import create_server
 from embudo.store.tables import spec_versions
@@ -264,7 +264,7 @@ def test_a_new_role_holds_from_the_next_request(client: TestClient, store: Engin
     sign_in(client, ADMIN)
     assert 'action="/settings/keys"' in client.get("/settings").text
     with store.begin() as conn:
-        set_role(conn, open_workspace(conn, WORKSPACE).id, ADMIN, "member")
+        set_role_by_email(conn, open_workspace(conn, WORKSPACE).id, ADMIN, "member")
     assert 'action="/settings/keys"' not in client.get("/settings").text
     keys = client.post("/settings/keys", data={"name": "website", "role": "admin"})
     assert keys.status_code == 403

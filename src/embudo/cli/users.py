@@ -18,7 +18,7 @@ from embudo.cli.options import DbOption, WorkspaceOption
 from embudo.cli.output import Format, FormatOption, print_rows
 from embudo.cli.store import clock, in_workspace, reading_workspace
 from embudo.domain.access import UserRole
-from embudo.engine.users import add_user, set_active_by_email, set_password, set_role
+from embudo.engine.users import add_user, set_active_by_email, set_password, set_role_by_email
 from embudo.store.users import list_users
 
 user_app = typer.Typer(
@@ -134,7 +134,7 @@ def role_command(
 ) -> None:
     """Make a user a member or an admin of the workspace (from their next request)."""
     with in_workspace(db, workspace) as (conn, found):
-        set_role(conn, found.id, email, role)
+        set_role_by_email(conn, found.id, email, role)
     typer.echo(f"user {email.strip().lower()} is now {role}")
 
 

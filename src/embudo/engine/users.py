@@ -12,7 +12,7 @@ from embudo.domain.access import UserRole
 from embudo.domain.errors import InvalidInput, NotFound
 from embudo.engine.passwords import hash_password, verify
 from embudo.store.tables import users
-from embudo.store.users import User, find_user
+from embudo.store.users import User, find_user, user_id_by_email
 
 TEAM = re.compile(r"^[a-z][a-z0-9_]{0,19}$")
 """A team is a key, as playbooks name it (`assign_owner: round_robin, team: front_desk`)."""
@@ -42,8 +42,7 @@ def add_user(
             "at most 20 (e.g. sales, front_desk)"
         )
     _check_role(email, role)
-    taken = select(users.c.id).where(users.c.workspace_id == workspace_id, users.c.email == address)
-    if conn.scalar(taken) is not None:
+    if user_id_by_email(conn, workspace_id, address) is not None:
         raise InvalidInput(f"user '{address}' already exists in this workspace")
     row = insert(users).values(
         workspace_id=workspace_id,
@@ -80,11 +79,23 @@ def set_active_by_email(conn: Connection, workspace_id: int, email: str, *, acti
     return user_id
 
 
-def set_role(conn: Connection, workspace_id: int, email: str, role: str) -> int:
+def set_role(conn: Connection, workspace_id: int, user_id: int, role: str) -> None:
     """Make a user (active or not) a member or an admin; it holds from their next request."""
+    _check_role(str(user_id), role)
+    changed = conn.execute(
+        update(users)
+        .where(users.c.workspace_id == workspace_id, users.c.id == user_id)
+        .values(role=role)
+    )
+    if changed.rowcount == 0:
+        raise NotFound(f"no user {user_id} — list them with: embudo user list")
+
+
+def set_role_by_email(conn: Connection, workspace_id: int, email: str, role: str) -> int:
+    """`set_role` for the user with this email, active or not: how the CLI names people."""
     _check_role(email, role)
     user_id = _any_user(conn, workspace_id, email)
-    conn.execute(update(users).where(users.c.id == user_id).values(role=role))
+    set_role(conn, workspace_id, user_id, role)
     return user_id
 
 
@@ -125,13 +136,11 @@ def _check_role(email: str, role: str) -> None:
 
 def _any_user(conn: Connection, workspace_id: int, email: str) -> int:
     """The id of the user with this email (any case), active or not, or how to find one."""
-    address = email.strip().lower()
-    found = conn.scalar(
-        select(users.c.id).where(users.c.workspace_id == workspace_id, users.c.email == address)
-    )
+    found = user_id_by_email(conn, workspace_id, email)
     if found is None:
+        address = email.strip().lower()
         raise NotFound(f"no user '{address}' in this workspace — list them with: embudo user list")
-    return int(found)
+    return found
 
 
 def set_password(conn: Connection, workspace_id: int, email: str, password: str) -> int:

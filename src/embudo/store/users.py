@@ -51,6 +51,16 @@ def find_user(conn: Connection, workspace_id: int, email: str) -> User | None:
     return None if row is None else _user(row)
 
 
+def user_id_by_email(conn: Connection, workspace_id: int, email: str) -> int | None:
+    """The id of the user with this email (any case) in the workspace, active or not."""
+    found = conn.scalar(
+        select(users.c.id).where(
+            users.c.workspace_id == workspace_id, users.c.email == email.strip().lower()
+        )
+    )
+    return None if found is None else int(found)
+
+
 def user_by_id(conn: Connection, user_id: int) -> User | None:
     """The active user with this id, or None (gone, deactivated, or never there)."""
     row = conn.execute(_active_users().where(users.c.id == user_id)).first()

@@ -17,7 +17,6 @@ from fastapi.responses import HTMLResponse, Response
 
 from embudo.domain.access import Permission, UserRole
 from embudo.engine.users import LastAdmin, keep_an_admin, set_active, set_role
-from embudo.store.users import show_user
 from embudo.web.access import ViewDep, require
 from embudo.web.forms import Form, FormDep, FormRejected, RowId
 from embudo.web.navigation import N_
@@ -77,7 +76,6 @@ def _set_role(view: View, user_id: int, form: Form) -> None:
     if wanted not in {item.value for item in UserRole}:
         raise FormRejected({"role": UNKNOWN_ROLE})
     with writing(view) as (conn, workspace):
-        email = show_user(conn, workspace.id, user_id)["email"]
         if wanted != UserRole.ADMIN.value:
             keep_an_admin(conn, workspace.id, user_id)
-        set_role(conn, workspace.id, email, wanted)
+        set_role(conn, workspace.id, user_id, wanted)
