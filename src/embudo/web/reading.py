@@ -71,14 +71,13 @@ def cached_report(
     same period on past days) stands in for it."""
     workspace_id = shown.workspace.id
     key = cache_key(workspace_id, name, params.as_json())
-    stand_ins = [cache_key(workspace_id, name, other.as_json()) for other in earlier]
 
     def compute() -> dict[str, object]:
         result = report(view, name, params)
         return {"columns": list(result.columns), "rows": result.rows}
 
-    others = [stand_in for stand_in in stand_ins if stand_in != key]
-    cached = view.state.reports.read(key, visit, compute, others)
+    stand_ins = [cache_key(workspace_id, name, other.as_json()) for other in earlier]
+    cached = view.state.reports.read(key, visit, compute, [k for k in stand_ins if k != key])
     if cached.value is None:
         return cached
     columns, rows = cached.value["columns"], cached.value["rows"]

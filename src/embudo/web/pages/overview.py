@@ -68,7 +68,7 @@ def overview(view: ViewDep, period: str | None = None) -> HTMLResponse:
         "alerts": alerts.value,
         "as_of": min(moments, default=None),
         "refreshing": any(part.refreshing for part in read),
-        "currency": shown.workspace.spec.currency,
+        "currency": currency,
         "partial": "_overview_body.html",
     }
     return render(view, "overview.html", context, shown.formats)
