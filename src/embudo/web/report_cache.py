@@ -287,8 +287,7 @@ class ReportCache:
                     return
         version = ""
         try:
-            with self.engine.connect() as conn:
-                version = data_version(conn)
+            version = self.version()
             value = job.compute()
         except Exception as error:
             if not job.records_failure:
