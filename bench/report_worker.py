@@ -6,6 +6,10 @@
   `run_report`.
 - `ceiling NAME`: the hand-written DuckDB SQL `ceilings/NAME.sql` over the
   same Parquet files (a view per file, as `--engine duckdb:DIR` makes them).
+- `floor NAME`: the hand-written SQLite SQL `floors/NAME.sql` on the SQLite
+  store, through the standard library's `sqlite3` (the SQLite SQLAlchemy
+  uses): the least the report asks of SQLite, where a report misses its aim
+  there — how fast SQLite itself does that much.
 - `export`: `embudo export parquet DIR` from the SQLite store.
 
 The wall time covers opening the backend and running (not importing the
@@ -23,8 +27,10 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import sqlite3
 import time
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -32,7 +38,7 @@ from typing import Any
 
 import duckdb
 import ibis  # noqa: F401  # imported before the clock starts, as the CLI has by then
-from sqlalchemy import select
+from sqlalchemy import make_url, select
 
 from embudo.analytics.engines import open_backend
 from embudo.analytics.params import ReportParams
@@ -44,6 +50,7 @@ from embudo.store.tables import workspaces
 from report_rows import NOW
 
 CEILINGS = Path(__file__).resolve().parent / "ceilings"
+FLOORS = Path(__file__).resolve().parent / "floors"
 WORKSPACE = "default"
 
 
@@ -94,6 +101,16 @@ def run_ceiling(name: str, snapshot: Path) -> list[dict[str, Any]]:
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
+def run_floor(name: str, store: str) -> list[dict[str, Any]]:
+    """The hand-written query on the SQLite store itself, its rows as dicts."""
+    database = make_url(store).database
+    assert database, f"floor {name} reads a SQLite store: give --store sqlite:///FILE"
+    with closing(sqlite3.connect(database)) as con:
+        cursor = con.execute((FLOORS / f"{name}.sql").read_text(encoding="utf-8"))
+        names = [column[0] for column in cursor.description or []]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
 def run_export(store: str, snapshot: Path) -> list[dict[str, Any]]:
     """The snapshot `embudo export parquet` writes; one row per table with its row count."""
     engine = connect(store)
@@ -112,7 +129,7 @@ def _json(value: Any) -> Any:
 
 def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("kind", choices=["report", "ceiling", "export"])
+    parser.add_argument("kind", choices=["report", "ceiling", "floor", "export"])
     parser.add_argument("report", nargs="?", default="-")
     parser.add_argument("--engine", choices=["sqlite", "postgres", "duckdb"], default="duckdb")
     parser.add_argument("--store", required=True, help="the store's URL (SQLite or PostgreSQL)")
@@ -126,7 +143,7 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> None:
     """Run one measurement and print it as a JSON line."""
     args = arguments(argv)
-    engine = "duckdb" if args.kind == "ceiling" else args.engine
+    engine = {"ceiling": "duckdb", "floor": "sqlite"}.get(args.kind, args.engine)
     result = Measurement(args.kind, args.report, engine)
     timed(result, _work(args), 1 if args.kind == "export" else args.runs)
     print(json.dumps(asdict(result), default=_json))
@@ -137,6 +154,8 @@ def _work(args: argparse.Namespace) -> Callable[[], list[dict[str, Any]]]:
         return lambda: run_one_report(args.report, args.store, args.snapshot, args.engine)
     if args.kind == "ceiling":
         return lambda: run_ceiling(args.report, args.snapshot)
+    if args.kind == "floor":
+        return lambda: run_floor(args.report, args.store)
     return lambda: run_export(args.store, args.snapshot)
 
 

@@ -28,6 +28,10 @@ from embudo.domain.spec import FunnelSpec
 
 COLUMNS = ("scope", "pipeline", "stage", "visits", "open_visits", "mean_days", "median_days")
 LIFECYCLE = "lifecycle"
+EXACT_MEDIANS = frozenset({"duckdb", "postgres"})
+"""Backends whose median is exact and, for an even count, the mean of the middle two
+(DuckDB's `quantile_cont`, PostgreSQL's `percentile_cont`): the same number the middle
+positions give, found without a window over every visit. SQLite has no median."""
 PIPELINE = "pipeline"
 
 
@@ -89,17 +93,29 @@ def _pipeline_visits(
 
 
 def _summary(source: Source, seen: ibis.Table, keys: list[str], scope: str) -> list[Row]:
-    """Per group: visits, open visits, total seconds and the middle durations, in one pass."""
+    """Per group: visits, open visits, total seconds and the median, in one pass."""
     # Only what is counted goes through the sort the median needs.
-    marked = with_middle(seen.select(*keys, "seconds", "open"), keys, "seconds")
-    totals = marked.group_by(keys).aggregate(
-        visits=marked.count(),
-        open_visits=marked.count(where=marked.open),
-        seconds=marked.seconds.sum(),
-        middle_total=marked.seconds.sum(where=marked.middle),
-        middle_count=marked.count(where=marked.middle),
-    )
+    counted = seen.select(*keys, "seconds", "open")
+    if source.backend.name in EXACT_MEDIANS:
+        totals = counted.group_by(keys).aggregate(
+            **_counts(counted), median_seconds=counted.seconds.median()
+        )
+    else:
+        marked = with_middle(counted, keys, "seconds")
+        totals = marked.group_by(keys).aggregate(
+            **_counts(marked),
+            middle_total=marked.seconds.sum(where=marked.middle),
+            middle_count=marked.count(where=marked.middle),
+        )
     return [_finish(row, keys, scope) for row in source.rows(totals)]
+
+
+def _counts(visits: ibis.Table) -> dict[str, ibis.Value]:
+    return {
+        "visits": visits.count(),
+        "open_visits": visits.count(where=visits.open),
+        "seconds": visits.seconds.sum(),
+    }
 
 
 def _finish(row: dict[str, Any], keys: list[str], scope: str) -> Row:
@@ -112,8 +128,15 @@ def _finish(row: dict[str, Any], keys: list[str], scope: str) -> Row:
         "visits": count,
         "open_visits": int(row["open_visits"]),
         "mean_days": metrics.average_days(int(row["seconds"]), count),
-        "median_days": metrics.median_days(int(row["middle_total"]), int(row["middle_count"])),
+        "median_days": _median_days(row),
     }
+
+
+def _median_days(row: dict[str, Any]) -> float | None:
+    """From the engine's median, or the middle durations' total and count."""
+    if "median_seconds" in row:
+        return metrics.days(row["median_seconds"])
+    return metrics.median_days(int(row["middle_total"]), int(row["middle_count"]))
 
 
 def _position(spec: FunnelSpec, row: Row) -> tuple[int, str, int, str]:

@@ -137,8 +137,8 @@ def median_days(middle_total_seconds: int, middle_count: int) -> float | None:
     return average_days(middle_total_seconds, middle_count)
 
 
-def days(seconds: int) -> float:
-    """A duration in whole seconds, in days."""
+def days(seconds: float) -> float:
+    """A duration in seconds (whole, or the mean of two whole ones), in days."""
     return seconds / SECONDS_PER_DAY
 
 
