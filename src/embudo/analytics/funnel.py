@@ -24,7 +24,12 @@ from typing import Any
 import ibis
 
 from embudo.analytics.dimensions import group_keys, with_dimension
-from embudo.analytics.lifecycle_stages import funnel_ranks, live_contacts, transitions
+from embudo.analytics.lifecycle_stages import (
+    funnel_rank,
+    funnel_ranks,
+    live_contacts,
+    transitions,
+)
 from embudo.analytics.params import EVERY_DIMENSION, DimensionKind, Mode, ReportParams
 from embudo.analytics.report import Report, Row, during, sort_rows
 from embudo.analytics.source import Source
@@ -74,8 +79,7 @@ def _cohort(source: Source, window: Window) -> ibis.Table:
     entered one: no row then).
     """
     moves = transitions(source)
-    ranks = funnel_ranks(source.spec)
-    ranked = moves.left_join(ranks, moves.to_stage == ranks.rank_stage)
+    ranked = moves.mutate(rank=funnel_rank(moves.to_stage, source.spec))
     people = ranked.group_by("contact_id").aggregate(
         created_at=ranked.occurred_at.min(), rank=ranked["rank"].max()
     )
@@ -87,17 +91,18 @@ def _period(source: Source, window: Window) -> ibis.Table:
     """contact_id, rank: every funnel stage a move in the window reached or stepped over."""
     moves = transitions(source)
     moves = moves.filter(during(moves.occurred_at, window))
-    target = funnel_ranks(source.spec)
-    origin = target.view().rename(from_rank="rank", from_key="rank_stage")
-    moves = moves.join(target, moves.to_stage == target.rank_stage)
-    moves = moves.left_join(origin, moves.from_stage == origin.from_key)
+    moves = moves.mutate(
+        rank=funnel_rank(moves.to_stage, source.spec),
+        from_rank=funnel_rank(moves.from_stage, source.spec),
+    )
+    moves = moves.filter(moves["rank"].notnull())
     lowest = ibis.cases(
         (moves.from_stage.isnull(), 0),
         (moves.from_rank < moves["rank"], moves.from_rank + 1),
         else_=moves["rank"],
     )
     spans = moves.select("contact_id", low=lowest, high=moves["rank"])
-    stages = target.view().rename(stage_rank="rank")
+    stages = funnel_ranks(source.spec).rename(stage_rank="rank")
     covered = spans.cross_join(stages)
     covered = covered.filter(covered.stage_rank.between(covered.low, covered.high))
     return covered.select("contact_id", rank=covered.stage_rank).distinct()

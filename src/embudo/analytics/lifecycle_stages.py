@@ -22,6 +22,20 @@ def funnel_ranks(spec: FunnelSpec) -> ibis.Table:
     )
 
 
+def funnel_rank(stage: ibis.StringValue, spec: FunnelSpec) -> ibis.IntegerValue:
+    """The rank of the forward stage `stage` names (0 = first), null for any other.
+
+    Written out as a `CASE` rather than joined to `funnel_ranks`: PostgreSQL
+    has no statistics for the temporary table a small in-memory table becomes,
+    and guessing it large chose a plan that took the funnel at 1,000,000
+    contacts from 8 to 38 s.
+    """
+    keys = [stage.key for stage in spec.lifecycle.funnel]
+    ranks = {key: rank for rank, key in enumerate(keys)}
+    rank: ibis.IntegerValue = stage.substitute(ranks, else_=ibis.null("int64"))
+    return rank
+
+
 def live_contacts(source: Source) -> ibis.Table:
     """contact_id, channel_id, campaign_id, owner_id of every contact not merged away."""
     contacts = source.table("contacts")
