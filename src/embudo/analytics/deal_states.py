@@ -10,11 +10,12 @@ probability 0, so an old row never makes a deal look closed.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import ibis
 
 from embudo.analytics.source import Source
-from embudo.domain.spec import FunnelSpec, PipelineStageKind
+from embudo.domain.spec import FunnelSpec, PipelineStage, PipelineStageKind
 
 OPEN = PipelineStageKind.OPEN.value
 WON = PipelineStageKind.WON.value
@@ -24,7 +25,7 @@ LOST = PipelineStageKind.LOST.value
 def deal_states(source: Source, end: datetime | None) -> ibis.Table:
     """One row per deal opened before `end`: where it stood then, and what it is worth.
 
-    Columns: deal_id, contact_id, pipeline, stage, kind, probability,
+    Columns: deal_id, contact_id, pipeline, stage, kind,
     stage_at (when it entered that stage), from_stage and reason (of the move
     into it: a closed deal's stage closed from, a lost one's loss reason),
     opened_at, amount, channel_id, campaign_id, owner_id.
@@ -61,13 +62,48 @@ def _deals(source: Source) -> ibis.Table:
 
 
 def _with_kinds(states: ibis.Table, spec: FunnelSpec) -> ibis.Table:
-    stages = stage_table(spec)
-    joined = states.left_join(
-        stages, [states.pipeline == stages.stage_pipeline, states.stage == stages.stage_key]
-    ).drop("stage_pipeline", "stage_key")
-    return joined.mutate(
-        kind=joined.kind.fill_null(OPEN), probability=joined.probability.fill_null(0.0)
-    )
+    return states.mutate(kind=stage_kind(states.pipeline, states.stage, spec))
+
+
+def stage_kind(
+    pipeline: ibis.StringValue, stage: ibis.StringValue, spec: FunnelSpec
+) -> ibis.StringValue:
+    """The kind (open / won / lost) of the stage `pipeline` and `stage` name; open for a
+    stage no longer defined."""
+    kinds = {key: found.kind.value for key, found in _stages(spec).items()}
+    kind: ibis.StringValue = _looked_up(pipeline, stage, kinds, OPEN)
+    return kind
+
+
+def probabilities(spec: FunnelSpec) -> dict[tuple[str, str], float]:
+    """Each defined (pipeline, stage)'s probability; a stage no longer defined has 0."""
+    return {key: float(found.probability) for key, found in _stages(spec).items()}
+
+
+def _stages(spec: FunnelSpec) -> dict[tuple[str, str], PipelineStage]:
+    return {
+        (pipeline, stage.key): stage
+        for pipeline, definition in spec.pipelines.items()
+        for stage in definition.stages
+    }
+
+
+def _looked_up(
+    pipeline: ibis.StringValue,
+    stage: ibis.StringValue,
+    values: dict[tuple[str, str], Any],
+    otherwise: Any,
+) -> ibis.Value:
+    """The value of (pipeline, stage) in `values`, as a `CASE`, else `otherwise`.
+
+    Written out rather than joined to `stage_table`: PostgreSQL has no
+    statistics for the temporary table a small in-memory table becomes, and
+    misjudging it can pick a plan many times slower (see `funnel_rank`).
+    """
+    if not values:
+        return ibis.literal(otherwise)
+    branches = [((pipeline == key[0]) & (stage == key[1]), value) for key, value in values.items()]
+    return ibis.cases(*branches, else_=otherwise)
 
 
 def stage_table(spec: FunnelSpec) -> ibis.Table:

@@ -15,7 +15,7 @@ from typing import Any
 
 import ibis
 
-from embudo.analytics.deal_states import OPEN, deal_states
+from embudo.analytics.deal_states import OPEN, deal_states, probabilities
 from embudo.analytics.dimensions import group_keys, with_dimension
 from embudo.analytics.params import EVERY_DIMENSION, DimensionKind, ReportParams
 from embudo.analytics.report import Report, Row, sort_rows
@@ -37,13 +37,14 @@ def compute(source: Source, window: Window, params: ReportParams) -> list[Row]:
         source, _with_close(source, states.filter(states.kind == OPEN)), params.by
     )
     parts = [*keys, "pipeline", "close_year", "close_month_number"]
-    per_stage = open_deals.group_by([*parts, "probability"]).aggregate(
+    per_stage = open_deals.group_by([*parts, "stage"]).aggregate(
         open_deals=open_deals.count(), amount=open_deals.amount.sum()
     )
     grouped: dict[Group, list[dict[str, Any]]] = defaultdict(list)
     for row in source.rows(per_stage):
         grouped[tuple(row[part] for part in parts)].append(row)
-    rows = [_finish(group, found, keys) for group, found in grouped.items()]
+    chances = probabilities(source.spec)
+    rows = [_finish(group, found, keys, chances) for group, found in grouped.items()]
     return sort_rows(rows, [*keys, "pipeline", "close_month"])
 
 
@@ -57,13 +58,19 @@ def _with_close(source: Source, states: ibis.Table) -> ibis.Table:
     ).drop("close_deal_id", "close_on")
 
 
-def _finish(group: Group, found: list[dict[str, Any]], keys: list[str]) -> Row:
+def _finish(
+    group: Group,
+    found: list[dict[str, Any]],
+    keys: list[str],
+    chances: dict[tuple[str, str], float],
+) -> Row:
     """A group's totals; the weighting is done here, per stage probability, in Decimal."""
     year, month = group[-2], group[-1]
-    amounts = [(amount(row["amount"]), float(row["probability"])) for row in found]
+    pipeline = group[len(keys)]
+    amounts = [(amount(row["amount"]), chances.get((pipeline, row["stage"]), 0.0)) for row in found]
     return {
         **dict(zip(keys, group, strict=False)),
-        "pipeline": group[len(keys)],
+        "pipeline": pipeline,
         "close_month": None if year is None else f"{int(year):04d}-{int(month):02d}",
         "open_deals": sum(int(row["open_deals"]) for row in found),
         "amount": sum((part for part, _ in amounts), Decimal(0)),

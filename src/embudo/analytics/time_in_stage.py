@@ -15,7 +15,7 @@ from typing import Any
 
 import ibis
 
-from embudo.analytics.deal_states import OPEN, stage_table
+from embudo.analytics.deal_states import OPEN, stage_kind
 from embudo.analytics.dimensions import group_keys, with_dimension
 from embudo.analytics.lifecycle_stages import live_contacts, merged_away
 from embudo.analytics.params import EVERY_DIMENSION, Dimension, DimensionKind, ReportParams
@@ -81,14 +81,7 @@ def _pipeline_visits(
         ),
         "deal_id",
     )
-    stages = stage_table(source.spec)
-    kinds = subjects.left_join(
-        stages,
-        [subjects.pipeline == stages.stage_pipeline, subjects.stage == stages.stage_key],
-    )
-    kept = kinds.filter(kinds.kind.isnull() | (kinds.kind == OPEN)).drop(
-        "stage_pipeline", "stage_key", "stage_position", "kind", "probability"
-    )
+    kept = subjects.filter(stage_kind(subjects.pipeline, subjects.stage, source.spec) == OPEN)
     return with_dimension(source, kept, by)
 
 
