@@ -35,6 +35,7 @@ from embudo.api.routers import (
     users,
 )
 from embudo.config import Settings, load_settings
+from embudo.engine.opened_workspaces import OpenedWorkspaces
 from embudo.store.session import connect, for_writing
 
 ROUTERS = (
@@ -70,6 +71,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     app.state.engine = engine
     app.state.writer = for_writing(engine)
+    app.state.opened = OpenedWorkspaces()
     problems.install(app)
     app.add_middleware(
         CORSMiddleware,

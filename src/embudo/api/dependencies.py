@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Engine
 
 from embudo.api.problems import ProblemError
 from embudo.domain.access import Permission, allows
+from embudo.engine.opened_workspaces import OpenedWorkspaces
 from embudo.store.api_keys import ApiKey, find_key
 from embudo.store.workspaces import Workspace, open_workspace
 
@@ -48,6 +49,15 @@ def store_engine(request: Request) -> Engine:
 
 
 EngineDep = Annotated[Engine, Depends(store_engine)]
+
+
+def opened_workspaces(request: Request) -> OpenedWorkspaces:
+    """The workspaces this process keeps open for intake (see `engine.opened_workspaces`)."""
+    opened: OpenedWorkspaces = request.app.state.opened
+    return opened
+
+
+OpenedDep = Annotated[OpenedWorkspaces, Depends(opened_workspaces)]
 
 
 def session(engine: EngineDep) -> Iterator[Connection]:

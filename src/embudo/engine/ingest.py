@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Engine, insert, select
 from embudo.domain.messages import Message
 from embudo.engine.funnel import apply_batch
 from embudo.engine.intake import Incoming, Rejection
+from embudo.engine.opened_workspaces import Opened, OpenedWorkspaces
 from embudo.engine.touches import Touches
 from embudo.store.sets import among
 from embudo.store.tables import dead_letters, events
@@ -46,19 +47,31 @@ def ingest(
     now: datetime,
     batch_size: int = BATCH_SIZE,
     progress: Callable[[int], None] | None = None,
+    opened: OpenedWorkspaces | None = None,
 ) -> IngestSummary:
-    """Apply every message of `incoming`, a batch at a time; report what happened."""
+    """Apply every message of `incoming`, a batch at a time; report what happened.
+
+    A long-lived caller (the HTTP API) passes `opened`, its process's workspaces
+    kept open while their definition is in force.
+    """
     summary = IngestSummary()
     with engine.connect() as conn:
-        workspace = open_workspace(conn, workspace_name)
-        touches = Touches(conn, workspace.id, workspace.spec)
+        found = opened.open(conn, workspace_name) if opened else _opened(conn, workspace_name)
+        workspace = found.workspace
+        touches = Touches(conn, workspace.id, workspace.spec, found.known)
     with _older_objects_set_aside():
         for chunk in _chunks(incoming, batch_size):
             with engine.begin() as conn:
                 _apply(conn, workspace, touches, chunk, now, summary)
+            if opened is not None:
+                opened.learned(workspace, touches.known())
             if progress is not None:
                 progress(len(chunk))
     return summary
+
+
+def _opened(conn: Connection, workspace_name: str) -> Opened:
+    return Opened(open_workspace(conn, workspace_name))
 
 
 @contextmanager

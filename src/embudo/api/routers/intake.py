@@ -18,7 +18,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header
 
-from embudo.api.dependencies import EngineDep, NowDep
+from embudo.api.dependencies import EngineDep, NowDep, OpenedDep
 from embudo.api.problems import PROBLEMS, ProblemError
 from embudo.api.retries import retrying
 from embudo.api.schemas.intake import BATCH_SCHEMA, MESSAGE_SCHEMA, Success
@@ -48,6 +48,7 @@ def _with_defaults(message: Any, kind: str | None, context: Any, sent_at: Any = 
 def _single(kind: str) -> Callable[..., Success]:
     def endpoint(
         engine: EngineDep,
+        opened: OpenedDep,
         now: NowDep,
         body: Annotated[dict[str, Any], Depends(one_message)],
         authorization: AuthorizationHeader = None,
@@ -55,7 +56,7 @@ def _single(kind: str) -> Callable[..., Success]:
         key = intake_key(engine, authorization, body)
         message = read_payload(f"http:/v1/{kind}", _with_defaults(body, kind, None))
         incoming = received([message], now)
-        retrying(lambda: ingest(engine, key.workspace, incoming, now=now))
+        retrying(lambda: ingest(engine, key.workspace, incoming, now=now, opened=opened))
         return Success()
 
     endpoint.__name__ = kind
@@ -84,6 +85,7 @@ for _kind in SINGLE_TYPES:
 @router.post("/batch", openapi_extra=_request_body(BATCH_SCHEMA))
 def batch(
     engine: EngineDep,
+    opened: OpenedDep,
     now: NowDep,
     body: Annotated[dict[str, Any], Depends(batch_request)],
     authorization: AuthorizationHeader = None,
@@ -95,7 +97,9 @@ def batch(
         raise ProblemError(400, "body.malformed", "a batch needs `batch`: a list of messages")
     incoming = received(_batch_messages(items, body.get("context"), body.get("sentAt")), now)
     size = max(len(incoming), 1)
-    retrying(lambda: ingest(engine, key.workspace, incoming, now=now, batch_size=size))
+    retrying(
+        lambda: ingest(engine, key.workspace, incoming, now=now, batch_size=size, opened=opened)
+    )
     return Success()
 
 
