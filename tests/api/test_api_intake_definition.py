@@ -19,9 +19,8 @@ def basic(key: str) -> dict[str, str]:
     return {"Authorization": "Basic " + base64.b64encode(f"{key}:".encode()).decode()}
 
 
-def signed_up(user: str) -> dict[str, object]:
-    message = {"type": "track", "userId": user, "event": "webinar_registered"}
-    return {"batch": [{**message, "messageId": f"{user}-signup"}]}
+def signup(user: str) -> dict[str, str]:
+    return {"type": "track", "userId": user, "event": "webinar_registered", "messageId": user}
 
 
 def signup_points(store: Engine) -> list[float]:
@@ -38,9 +37,13 @@ def test_the_next_intake_request_uses_a_definition_applied_through_the_api(
     changed = template_text("b2b-saas").replace(SIGNUP, SIGNUP.replace("10", "25"))
     assert changed != template_text("b2b-saas")
     with TestClient(create_app(engine=store)) as client:
-        assert client.post("/v1/batch", json=signed_up("u1"), headers=basic(key)).is_success
+        assert client.post(
+            "/v1/batch", json={"batch": [signup("u1")]}, headers=basic(key)
+        ).is_success
         applied = client.put("/api/v1/funnel", json={"yaml": changed}, headers=admin)
         assert applied.json()["applied"] is True
-        assert client.post("/v1/batch", json=signed_up("u2"), headers=basic(key)).is_success
-        assert client.post("/v1/track", json=signed_up("u3")["batch"][0], headers=basic(key))
+        assert client.post(
+            "/v1/batch", json={"batch": [signup("u2")]}, headers=basic(key)
+        ).is_success
+        assert client.post("/v1/track", json=signup("u3"), headers=basic(key))
     assert signup_points(store) == [10.0, 25.0, 25.0]
