@@ -16,6 +16,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Connection, Engine
 
+from embudo.api.inbox_drainer import InboxDrainer
 from embudo.api.problems import ProblemError
 from embudo.domain.access import Permission, allows
 from embudo.engine.opened_workspaces import OpenedWorkspaces
@@ -58,6 +59,15 @@ def opened_workspaces(request: Request) -> OpenedWorkspaces:
 
 
 OpenedDep = Annotated[OpenedWorkspaces, Depends(opened_workspaces)]
+
+
+def inbox_drainer(request: Request) -> InboxDrainer:
+    """This process's background applier of queued intake batches (`api.inbox_drainer`)."""
+    drainer: InboxDrainer = request.app.state.drainer
+    return drainer
+
+
+DrainerDep = Annotated[InboxDrainer, Depends(inbox_drainer)]
 
 
 def session(engine: EngineDep) -> Iterator[Connection]:

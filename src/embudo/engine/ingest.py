@@ -59,10 +59,10 @@ def ingest(
         found = opened.open(conn, workspace_name) if opened else _opened(conn, workspace_name)
         workspace = found.workspace
         touches = Touches(conn, workspace.id, workspace.spec, found.known)
-    with _older_objects_set_aside():
+    with older_objects_set_aside():
         for chunk in _chunks(incoming, batch_size):
             with engine.begin() as conn:
-                _apply(conn, workspace, touches, chunk, now, summary)
+                apply_chunk(conn, workspace, touches, chunk, now, summary)
             if opened is not None:
                 opened.learned(workspace, touches.known())
             if progress is not None:
@@ -75,7 +75,7 @@ def _opened(conn: Connection, workspace_name: str) -> Opened:
 
 
 @contextmanager
-def _older_objects_set_aside() -> Iterator[None]:
+def older_objects_set_aside() -> Iterator[None]:
     """Spare the garbage collector the objects that were alive before ingestion began.
 
     Every batch makes tens of thousands of objects, which sets off full
@@ -103,7 +103,7 @@ def _chunks(items: Iterable[Incoming], size: int) -> Iterator[list[Incoming]]:
         yield chunk
 
 
-def _apply(
+def apply_chunk(
     conn: Connection,
     workspace: Workspace,
     touches: Touches,
@@ -111,6 +111,7 @@ def _apply(
     now: datetime,
     summary: IngestSummary,
 ) -> None:
+    """Apply one chunk in `conn`'s transaction, counting what happened into `summary`."""
     rejected = [item for item in chunk if isinstance(item, Rejection)]
     messages = [item for item in chunk if isinstance(item, Message)]
     fresh = _new_messages(conn, workspace.id, messages)

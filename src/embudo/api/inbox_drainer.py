@@ -1,0 +1,83 @@
+"""The server's background thread that applies queued intake batches no request is applying.
+
+Two kinds are left to it (see `engine.inbox`): batches still queued when a
+request that applied let go of the lease — it wakes this thread rather than
+keep its client waiting — and those of an applier that died, whose lease has
+expired, found by a sweep every `SWEEP_SECONDS`. A sweep leaves alone batches
+younger than `STRANDED`: such a batch's own request may be about to apply it,
+and a client sending one request at a time must find its data applied when
+answered. Each worker process runs one; they take turns through the lease.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from sqlalchemy import Engine
+
+from embudo.engine.inbox import drain
+from embudo.engine.opened_workspaces import OpenedWorkspaces
+
+SWEEP_SECONDS = 5.0
+STRANDED = timedelta(seconds=2)
+CLOSE_SECONDS = 30.0
+
+_log = logging.getLogger(__name__)
+
+
+class InboxDrainer:
+    """One daemon thread per process, started by the app's lifespan or the first `wake`."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        opened: OpenedWorkspaces,
+        clock: Callable[[], datetime],
+        interval: float = SWEEP_SECONDS,
+    ) -> None:
+        self.engine = engine
+        self.opened = opened
+        self.clock = clock
+        self.interval = interval
+        self._woken = threading.Event()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._closed = False
+
+    def start(self) -> None:
+        with self._lock:
+            if self._thread is None and not self._closed:
+                self._thread = threading.Thread(target=self._run, name="inbox", daemon=True)
+                self._thread.start()
+
+    def wake(self) -> None:
+        """Apply what is queued now, in the background."""
+        self.start()
+        self._woken.set()
+
+    def close(self, timeout: float = CLOSE_SECONDS) -> None:
+        """Stop with the app; a round under way ends first (or is rolled back with the process,
+        its batches left queued for another)."""
+        with self._lock:
+            self._closed = True
+            thread = self._thread
+        self._woken.set()
+        if thread is not None:
+            thread.join(timeout)
+
+    def _run(self) -> None:
+        while not self._closed:
+            woken = self._woken.wait(self.interval)
+            self._woken.clear()
+            if self._closed:
+                return
+            try:
+                drain(self.engine, self.opened, self.clock, self._queued_before(woken))
+            except Exception:
+                _log.exception("applying queued intake batches failed; the next sweep tries again")
+
+    def _queued_before(self, woken: bool) -> datetime | None:
+        return None if woken else self.clock() - STRANDED
