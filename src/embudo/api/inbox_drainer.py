@@ -1,12 +1,13 @@
 """The server's background thread that applies queued intake batches no request is applying.
 
-Two kinds are left to it (see `engine.inbox`): batches still queued when a
-request that applied let go of the lease — it wakes this thread rather than
-keep its client waiting — and those of an applier that died, whose lease has
-expired, found by a sweep every `SWEEP_SECONDS`. A sweep leaves alone batches
-younger than `STRANDED`: such a batch's own request may be about to apply it,
-and a client sending one request at a time must find its data applied when
-answered. Each worker process runs one; they take turns through the lease.
+Two kinds are left to it (see `engine.inbox`): batches queued while a request
+applied its own — the request hands its lease over (`take_over`) rather than
+keep its client waiting, and this thread goes on while batches keep coming —
+and those of an applier that died, whose lease has expired, found by a sweep
+every `SWEEP_SECONDS`. A sweep leaves alone batches younger than `STRANDED`:
+such a batch's own request may be about to apply it, and a client sending one
+request at a time must find its data applied when answered. Each worker
+process runs one; they take turns through the lease.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ import logging
 import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from queue import Empty, Queue
 
 from sqlalchemy import Engine
 
-from embudo.engine.inbox import drain
+from embudo.engine.inbox import Applier, drain
 from embudo.engine.opened_workspaces import OpenedWorkspaces
 
 SWEEP_SECONDS = 5.0
@@ -42,7 +44,7 @@ class InboxDrainer:
         self.opened = opened
         self.clock = clock
         self.interval = interval
-        self._woken = threading.Event()
+        self._handed: Queue[Applier | None] = Queue()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._closed = False
@@ -53,10 +55,10 @@ class InboxDrainer:
                 self._thread = threading.Thread(target=self._run, name="inbox", daemon=True)
                 self._thread.start()
 
-    def wake(self) -> None:
-        """Apply what is queued now, in the background."""
+    def take_over(self, applier: Applier) -> None:
+        """Go on applying under `applier`'s lease, for a request that answers its client now."""
         self.start()
-        self._woken.set()
+        self._handed.put(applier)
 
     def close(self, timeout: float = CLOSE_SECONDS) -> None:
         """Stop with the app; a round under way ends first (or is rolled back with the process,
@@ -64,20 +66,31 @@ class InboxDrainer:
         with self._lock:
             self._closed = True
             thread = self._thread
-        self._woken.set()
+        self._handed.put(None)
         if thread is not None:
             thread.join(timeout)
 
     def _run(self) -> None:
         while not self._closed:
-            woken = self._woken.wait(self.interval)
-            self._woken.clear()
+            try:
+                handed = self._handed.get(timeout=self.interval)
+            except Empty:
+                handed = None
             if self._closed:
+                if handed is not None:
+                    handed.release()
                 return
             try:
-                drain(self.engine, self.opened, self.clock, self._queued_before(woken))
+                self._apply(handed)
             except Exception:
                 _log.exception("applying queued intake batches failed; the next sweep tries again")
 
-    def _queued_before(self, woken: bool) -> datetime | None:
-        return None if woken else self.clock() - STRANDED
+    def _apply(self, handed: Applier | None) -> None:
+        if handed is None:
+            drain(self.engine, self.opened, self.clock, self.clock() - STRANDED)
+            return
+        try:
+            handed.keep_applying(self.clock)
+        except BaseException:
+            handed.release()
+            raise

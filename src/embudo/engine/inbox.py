@@ -1,27 +1,33 @@
 """Group commit for HTTP intake: batches are stored, then applied many at a time.
 
-Applying a batch costs a transaction with some twenty statements whatever
-its size, and on SQLite one writer at a time holds the database, so
-100-message requests applied one by one spend most of their time on what a
-larger transaction pays once. Instead a request stores its batch in the inbox
-(`put`, durable once committed) and, in the same transaction, tries to take
-the workspace's lease. Whoever holds it applies what is queued, oldest first,
-up to `ROUND_MESSAGES` messages per transaction, each transaction also
-deleting what it applied — so nothing is applied twice, and a crash mid-apply
-rolls back with the batches still queued. Requests that find the lease taken
-are answered as soon as their batch is stored, as Segment answers once a
-batch is accepted. A request that takes the lease applies until its own batch
-is applied, so a client sending one request at a time reads its data as soon
-as it is answered. Batches queued when an applier lets go, and those of one
-that died (its lease expires after `LEASE`), are applied by `drain`, which
-the server's background thread runs, or by the next request that takes the
-lease. Messages are validated when applied (an invalid one becomes a dead
-letter, as before), each timed as of its batch's arrival; applying a batch
-again is a no-op by `messageId`.
+Applying a batch costs a transaction of some twenty statements whatever its
+size, and on SQLite one writer at a time holds the database, so 100-message
+requests applied one by one spend most of their time on what a larger
+transaction pays once (the engine applies 1,851 messages/s in transactions
+of 100 and 4,728/s in transactions of 2,000 on the same machine). Instead a
+request stores its batch in the inbox (`store`, durable once committed) and,
+in the same transaction, tries to take the workspace's lease. The holder
+applies what is queued, oldest first, up to `ROUND_MESSAGES` messages per
+transaction, each transaction also deleting what it applied — so nothing is
+applied twice, and a crash mid-apply rolls back with the batches still
+queued. Requests that find the lease taken are answered as soon as their
+batch is stored, as Segment answers once a batch is accepted.
+
+A request that takes the lease applies until its own batch is applied, so a
+client sending one request at a time reads its data once answered. If others
+queued batches meanwhile it hands the lease to its process's background
+thread (`keep_applying`), which goes on while batches keep coming, pausing
+`LINGER_SECONDS` after a small round so the next one is larger, and lets go
+once nothing is queued. A holder that dies stops renewing its lease (`LEASE`,
+renewed by every round); once expired, the next request or a background
+sweep (`drain`) takes it over. Messages are validated when applied (an
+invalid one becomes a dead letter, as before), each timed as of its batch's
+arrival; applying a message again is a no-op by `messageId`.
 """
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -50,6 +56,8 @@ from embudo.store.workspaces import workspace_name_of
 LEASE = timedelta(seconds=30)
 ROUND_MESSAGES = 2000
 """Messages applied per transaction at most: the engine's rate still grows up to about here."""
+LINGER_SECONDS = 0.05
+"""A pause after a small round: the writers it held up (polling for the lock) store theirs."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +66,10 @@ class Stored:
 
     batch_id: int
     applier: Applier | None
+
+
+class LeaseLost(Exception):
+    """The lease expired and someone else took it over: they apply what is queued now."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,9 +82,8 @@ class Applier:
     workspace: str
     holder: str
 
-    def apply_round(self, now: datetime) -> int | None:
-        """Apply the oldest queued batches in one transaction; the newest id applied, or None
-        when nothing is queued or the lease was lost (someone else applies them now)."""
+    def apply_round(self, now: datetime) -> Round | None:
+        """Apply the oldest queued batches in one transaction (None when nothing is queued)."""
         with self.engine.connect() as conn:
             found = self.opened.open(conn, self.workspace)
             batches = queued(conn, self.workspace_id, ROUND_MESSAGES)
@@ -82,27 +93,56 @@ class Applier:
         items = [item for batch in batches for item in _incoming(batch)]
         with older_objects_set_aside(), self.engine.begin() as conn:
             if not renew_lease(conn, self.workspace_id, self.holder, now + LEASE):
-                return None
+                raise LeaseLost(self.holder)
             apply_chunk(conn, found.workspace, touches, items, now, IngestSummary())
             remove(conn, [batch.id for batch in batches])
         self.opened.learned(found.workspace, touches.known())
-        return batches[-1].id
+        return Round(batches[-1].id, len(items))
 
     def apply_through(self, batch_id: int, now: datetime) -> None:
-        """Apply rounds until batch `batch_id` is applied (or nothing is left to this holder)."""
-        while (applied := self.apply_round(now)) is not None and applied < batch_id:
-            pass
+        """Apply rounds until batch `batch_id` is applied (or another holder applies it)."""
+        try:
+            while (done := self.apply_round(now)) is not None and done.last_batch_id < batch_id:
+                pass
+        except LeaseLost:
+            return
 
-    def apply_all(self, clock: Callable[[], datetime]) -> None:
-        """Apply rounds until nothing is queued, each at the clock's time."""
-        while self.apply_round(clock()) is not None:
-            pass
+    def keep_applying(self, clock: Callable[[], datetime], linger: float = LINGER_SECONDS) -> None:
+        """Apply rounds while batches keep coming, then let go.
 
-    def release(self) -> bool:
-        """Let go of the lease; whether batches are queued still (someone must apply them)."""
+        After a round smaller than `ROUND_MESSAGES` it waits `linger` seconds
+        first, so the requests it held up (on SQLite they wait for the write
+        lock to store) get in and the next round is larger.
+        """
+        try:
+            while True:
+                done = self.apply_round(clock())
+                if done is None and self.release_if_idle():
+                    return
+                if done is None or done.messages < ROUND_MESSAGES:
+                    time.sleep(linger)
+        except LeaseLost:
+            return
+
+    def release_if_idle(self) -> bool:
+        """Let go of the lease unless batches are queued (then the holder must go on)."""
+        with self.engine.begin() as conn:
+            if any_queued(conn, self.workspace_id):
+                return False
+            release_lease(conn, self.workspace_id, self.holder)
+            return True
+
+    def release(self) -> None:
         with self.engine.begin() as conn:
             release_lease(conn, self.workspace_id, self.holder)
-            return any_queued(conn, self.workspace_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Round:
+    """What one transaction applied: up to which batch, how many messages."""
+
+    last_batch_id: int
+    messages: int
 
 
 def store(
@@ -141,9 +181,10 @@ def drain(
         if applier is None:
             continue
         try:
-            applier.apply_all(clock)
-        finally:
+            applier.keep_applying(clock)
+        except BaseException:
             applier.release()
+            raise
         drained += 1
     return drained
 

@@ -114,13 +114,16 @@ def batch(
 
 
 def _apply_own(stored: Stored, now: datetime, drainer: InboxDrainer) -> None:
-    """When this request got the lease: apply until its batch is, then let go (waking the
-    drainer for what others queued meanwhile). Otherwise its batch waits for the holder."""
+    """When this request got the lease: apply until its batch is, then let go, or hand the
+    lease to the drainer when others queued batches meanwhile. Otherwise its batch waits for
+    the holder."""
     applier = stored.applier
     if applier is None:
         return
     try:
         retrying(lambda: applier.apply_through(stored.batch_id, now))
-    finally:
-        if applier.release():
-            drainer.wake()
+    except BaseException:
+        applier.release()
+        raise
+    if not applier.release_if_idle():
+        drainer.take_over(applier)
