@@ -27,6 +27,8 @@ arrival; applying a message again is a no-op by `messageId`.
 
 from __future__ import annotations
 
+import json
+import logging
 import time
 import uuid
 from collections.abc import Callable, Sequence
@@ -35,9 +37,15 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
 
-from embudo.engine.ingest import IngestSummary, apply_chunk, older_objects_set_aside
-from embudo.engine.intake import Incoming, read_payload, received
+from embudo.engine.ingest import (
+    IngestSummary,
+    apply_chunk,
+    older_objects_set_aside,
+    store_rejections,
+)
+from embudo.engine.intake import Incoming, Rejection, read_payload, received
 from embudo.engine.opened_workspaces import OpenedWorkspaces
 from embudo.engine.touches import Touches
 from embudo.store.inbox import (
@@ -54,6 +62,7 @@ from embudo.store.inbox import (
 from embudo.store.workspaces import workspace_name_of
 
 LEASE = timedelta(seconds=30)
+REASON_LENGTH = 2000
 ROUND_MESSAGES = 2000
 """Messages applied per transaction at most: the engine's rate still grows up to about here."""
 LINGER_SECONDS = 0.05
@@ -66,6 +75,9 @@ class Stored:
 
     batch_id: int
     applier: Applier | None
+
+
+_log = logging.getLogger(__name__)
 
 
 class LeaseLost(Exception):
@@ -82,11 +94,11 @@ class Applier:
     workspace: str
     holder: str
 
-    def apply_round(self, now: datetime) -> Round | None:
+    def apply_round(self, now: datetime, budget: int = ROUND_MESSAGES) -> Round | None:
         """Apply the oldest queued batches in one transaction (None when nothing is queued)."""
         with self.engine.connect() as conn:
             found = self.opened.open(conn, self.workspace)
-            batches = queued(conn, self.workspace_id, ROUND_MESSAGES)
+            batches = queued(conn, self.workspace_id, budget)
             touches = Touches(conn, self.workspace_id, found.workspace.spec, found.known)
         if not batches:
             return None
@@ -99,10 +111,40 @@ class Applier:
         self.opened.learned(found.workspace, touches.known())
         return Round(batches[-1].id, len(items))
 
+    def next_round(self, now: datetime) -> Round | None:
+        """`apply_round`; when it fails for a reason other than a race, the oldest batch alone,
+        and when that fails too, its messages set aside as dead letters with the error — a
+        batch the engine cannot apply must not hold up every batch behind it."""
+        try:
+            return self.apply_round(now)
+        except (LeaseLost, IntegrityError, OperationalError):
+            raise
+        except Exception:
+            _log.exception("applying queued batches failed; trying the oldest alone")
+        try:
+            return self.apply_round(now, budget=1)
+        except (LeaseLost, IntegrityError, OperationalError):
+            raise
+        except Exception as error:
+            _log.exception("the oldest queued batch cannot be applied; it becomes dead letters")
+            return self._set_aside_oldest(now, error)
+
+    def _set_aside_oldest(self, now: datetime, error: Exception) -> Round | None:
+        with self.engine.begin() as conn:
+            batches = queued(conn, self.workspace_id, 1)
+            if not batches:
+                return None
+            if not renew_lease(conn, self.workspace_id, self.holder, now + LEASE):
+                raise LeaseLost(self.holder)
+            reason = f"could not be applied: {type(error).__name__}: {error}"[:REASON_LENGTH]
+            store_rejections(conn, self.workspace_id, _set_aside(batches[0], reason), now)
+            remove(conn, [batches[0].id])
+        return Round(batches[0].id, len(batches[0].documents))
+
     def apply_through(self, batch_id: int, now: datetime) -> None:
         """Apply rounds until batch `batch_id` is applied (or another holder applies it)."""
         try:
-            while (done := self.apply_round(now)) is not None and done.last_batch_id < batch_id:
+            while (done := self.next_round(now)) is not None and done.last_batch_id < batch_id:
                 pass
         except LeaseLost:
             return
@@ -116,7 +158,7 @@ class Applier:
         """
         try:
             while True:
-                done = self.apply_round(clock())
+                done = self.next_round(clock())
                 if done is None and self.release_if_idle():
                     return
                 if done is None or done.messages < ROUND_MESSAGES:
@@ -197,6 +239,24 @@ def _lease(
         if name is None or not take_lease(conn, workspace_id, holder, now, now + LEASE):
             return None
     return Applier(engine, opened, workspace_id, name, holder)
+
+
+def _set_aside(batch: Queued, reason: str) -> list[Rejection]:
+    """Every message of a batch that cannot be applied, as a dead letter saying why."""
+    return [
+        Rejection(
+            f"{batch.source}[{index}]",
+            json.dumps(document, ensure_ascii=False, default=str),
+            reason,
+            _message_id(document),
+        )
+        for index, document in enumerate(batch.documents)
+    ]
+
+
+def _message_id(document: Any) -> str | None:
+    found = document.get("messageId") if isinstance(document, dict) else None
+    return str(found)[:200] if found is not None else None
 
 
 def _incoming(batch: Queued) -> list[Incoming]:

@@ -115,7 +115,7 @@ def apply_chunk(
     rejected = [item for item in chunk if isinstance(item, Rejection)]
     messages = [item for item in chunk if isinstance(item, Message)]
     fresh = _new_messages(conn, workspace.id, messages)
-    _store_rejections(conn, workspace.id, rejected, now)
+    store_rejections(conn, workspace.id, rejected, now)
     apply_batch(conn, workspace, touches, fresh, now)
     summary.accepted += len(fresh)
     summary.duplicates += len(messages) - len(fresh)
@@ -139,7 +139,7 @@ def _new_messages(conn: Connection, workspace_id: int, messages: list[Message]) 
     return list(fresh.values())
 
 
-def _store_rejections(
+def store_rejections(
     conn: Connection, workspace_id: int, rejected: list[Rejection], now: datetime
 ) -> None:
     rows = [
