@@ -3,8 +3,9 @@
 Applying a batch costs a transaction of some twenty statements whatever its
 size, and on SQLite one writer at a time holds the database, so 100-message
 requests applied one by one spend most of their time on what a larger
-transaction pays once (the engine applies 1,851 messages/s in transactions
-of 100 and 4,728/s in transactions of 2,000 on the same machine). Instead a
+transaction pays once (the engine alone applied 1,517 messages/s in
+transactions of 100 and 2,598/s in transactions of 2,000, one after the
+other on the same loaded machine: docs/benchmarks.md). Instead a
 request stores its batch in the inbox (`store`, durable once committed) and,
 in the same transaction, tries to take the workspace's lease. The holder
 applies what is queued, oldest first, up to `ROUND_MESSAGES` messages per
