@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime
 
 from funnel_support import NOW, at, identify, install, track
@@ -9,6 +10,7 @@ from sqlalchemy import Engine, Table, func, select
 
 from embudo.engine.inbox import LEASE, Applier, Stored, drain, store
 from embudo.engine.opened_workspaces import OpenedWorkspaces
+from embudo.store.inbox import put as put_in_inbox
 from embudo.store.inbox import take_lease
 from embudo.store.tables import dead_letters, events, inbox
 from embudo.store.workspaces import Workspace
@@ -125,3 +127,21 @@ def test_a_batch_the_engine_cannot_apply_becomes_dead_letters_and_the_rest_goes_
     assert stored == {"m1", "m4"} and rows(store, inbox) == 0
     assert sorted(message_id for message_id, _ in letters) == ["m2", "m3"]
     assert all(reason.startswith("could not be applied: OverflowError") for _, reason in letters)
+
+
+def test_a_holder_letting_go_sees_a_batch_stored_meanwhile(store: Engine) -> None:
+    """The holder's look for queued batches waits for a request storing one: else that batch
+    would be left queued with no one applying it."""
+    ws = install(store)
+    with store.begin() as conn:
+        assert take_lease(conn, ws.id, "holder", NOW, NOW + LEASE)
+    holder = Applier(store, OpenedWorkspaces(), ws.id, ws.name, "holder")
+    kept: list[bool] = []
+    with store.connect() as conn, conn.begin():
+        put_in_inbox(conn, ws.id, SOURCE, [track("m1", "x", at(), user="u1")], NOW)
+        assert not take_lease(conn, ws.id, "a request", NOW, NOW + LEASE)
+        letting_go = threading.Thread(target=lambda: kept.append(not holder.release_if_idle()))
+        letting_go.start()
+        letting_go.join(timeout=1)  # it waits for this transaction (a bug would end it now)
+    letting_go.join()
+    assert kept == [True]

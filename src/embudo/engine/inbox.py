@@ -168,11 +168,17 @@ class Applier:
             return
 
     def release_if_idle(self) -> bool:
-        """Let go of the lease unless batches are queued (then the holder must go on)."""
-        with self.engine.begin() as conn:
-            if any_queued(conn, self.workspace_id):
-                return False
+        """Let go of the lease unless batches are queued (then the holder must go on).
+
+        The lease row is deleted before looking: a request storing a batch
+        while it is held keeps that row locked until it commits (`take_lease`),
+        so the look sees its batch — none is left queued with no one applying.
+        """
+        with self.engine.connect() as conn, conn.begin() as transaction:
             release_lease(conn, self.workspace_id, self.holder)
+            if any_queued(conn, self.workspace_id):
+                transaction.rollback()
+                return False
             return True
 
     def release(self) -> None:

@@ -96,7 +96,18 @@ def take_lease(
         .on_conflict_do_nothing(index_elements=["workspace_id"])
         .returning(inbox_leases.c.workspace_id)
     )
-    return added.first() is not None
+    if added.first() is not None:
+        return True
+    _hold_still(conn, workspace_id)
+    return False
+
+
+def _hold_still(conn: Connection, workspace_id: int) -> None:
+    """Lock the holder's lease row until this transaction ends (PostgreSQL; SQLite has one
+    writer at a time anyway): a holder letting go deletes the row and then looks for queued
+    batches, so it waits for this transaction and sees the batch it stores."""
+    held = select(inbox_leases.c.workspace_id).where(inbox_leases.c.workspace_id == workspace_id)
+    conn.execute(held.with_for_update(read=True))
 
 
 def renew_lease(conn: Connection, workspace_id: int, holder: str, until: datetime) -> bool:
