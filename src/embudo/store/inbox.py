@@ -48,9 +48,11 @@ def put(
 def queued(conn: Connection, workspace_id: int, budget: int) -> list[Queued]:
     """The oldest batches of the workspace, up to `budget` messages (at least one batch)."""
     total = func.sum(inbox.c.size).over(order_by=inbox.c.id)
-    ranked = (
+    ranked = (  # the first `budget` batches hold `budget` messages or more (unless empty)
         select(inbox.c.id, (total - inbox.c.size).label("before"))
         .where(inbox.c.workspace_id == workspace_id)
+        .order_by(inbox.c.id)
+        .limit(budget)
         .subquery()
     )
     chosen = select(ranked.c.id).where(ranked.c.before < budget)
