@@ -62,6 +62,8 @@ from embudo.store.inbox import (
 )
 from embudo.store.workspaces import workspace_name_of
 
+_log = logging.getLogger(__name__)
+
 LEASE = timedelta(seconds=30)
 REASON_LENGTH = 2000
 ROUND_MESSAGES = 2000
@@ -76,9 +78,6 @@ class Stored:
 
     batch_id: int
     applier: Applier | None
-
-
-_log = logging.getLogger(__name__)
 
 
 class LeaseLost(Exception):
