@@ -5,7 +5,9 @@ template and an intake key, then, over keep-alive loopback connections:
 
 - **batch** — the synthetic stream of `ingest_stream.py` in requests of
   `--per-request` messages (100, as the Segment clients send), from
-  `--clients` threads at once; events/s counts messages stored as events.
+  `--clients` threads at once; events/s counts messages stored as events,
+  over the time until the last batch answered has also been applied (a
+  batch is answered once queued: group commit, `embudo.engine.inbox`).
 - **track** — `--calls` single `/v1/track` calls, one at a time, each timed
   from sending to the full answer: p50 and p99 latency.
 
@@ -32,13 +34,14 @@ from sqlalchemy import func, select
 from embudo.domain.access import Role
 from embudo.engine.api_keys import create_key
 from embudo.store.session import connect
-from embudo.store.tables import events
+from embudo.store.tables import events, inbox
 from embudo.store.workspaces import open_workspace
 from ingest_stream import StreamShape, documents
 from ingest_worker import fresh_database, prepared
 from serving import free_port, serving
 
 POSTGRES_URL = "postgresql+psycopg://root@127.0.0.1:5432/test"
+APPLY_SECONDS = 120
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -122,9 +125,24 @@ def _batch_phase(
     started = time.perf_counter()
     with ThreadPoolExecutor(args.clients) as pool:
         list(pool.map(send, chunks))
+    _wait_applied(url)
     elapsed = time.perf_counter() - started
     stored = _count(url)
     return stored / elapsed, stored
+
+
+def _wait_applied(url: str) -> None:
+    """Until no batch waits in the inbox: an answered batch may still be queued (group commit),
+    and the clock runs until it is stored."""
+    engine = connect(url)
+    deadline = time.monotonic() + APPLY_SECONDS
+    with engine.connect() as conn:
+        while conn.scalar(select(func.count()).select_from(inbox)):
+            conn.rollback()
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"batches still queued {APPLY_SECONDS} s after the last answer")
+            time.sleep(0.02)
+    engine.dispose()
 
 
 def _track_phase(port: int, key: str, calls: int) -> list[float]:
@@ -146,7 +164,7 @@ def _percentiles(latencies: list[float]) -> tuple[float, float]:
 
 
 def _count(url: str) -> int:
-    """Events in the database (every request has been answered by now)."""
+    """Events in the database (every request answered, every batch applied by now)."""
     engine = connect(url)
     with engine.connect() as conn:
         total = int(conn.scalar(select(func.count()).select_from(events)) or 0)

@@ -21,6 +21,7 @@ from embudo.domain.access import Role
 from embudo.engine.api_keys import create_key
 from embudo.engine.workspaces import apply_spec
 from embudo.io.spec_file import parse_spec, template_text
+from embudo.store.tables import inbox
 from embudo.store.workspaces import open_workspace
 
 NOW = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
@@ -48,6 +49,16 @@ def count(engine: Engine, table: Table, **where: Any) -> int:
         query = query.where(table.c[column] == value)
     with engine.connect() as conn:
         return int(conn.scalar(query) or 0)
+
+
+def wait_applied(engine: Engine, seconds: float = 60) -> None:
+    """Until no batch is queued in the inbox: concurrent requests are answered once their
+    batch is stored, and the lease holder applies it after (`engine.inbox`)."""
+    deadline = time.monotonic() + seconds
+    while count(engine, inbox):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"batches still queued after {seconds} s")
+        time.sleep(0.02)
 
 
 @contextmanager

@@ -2,7 +2,9 @@
 
 On SQLite a write transaction that began with a plain BEGIN fails with
 "database is locked" when another request commits first; the API's write
-transactions begin IMMEDIATE and wait their turn instead. (Clients whose
+transactions begin IMMEDIATE and wait their turn instead. A batch answered
+while another request holds the inbox's lease is applied after its answer
+(group commit: `engine.inbox`), so the counts wait for the inbox. (Clients whose
 batches share new contacts race to create them: `api.retries` runs the loser
 again; on PostgreSQL, batches that share many contacts can still deadlock in
 the engine, which is its own matter.)
@@ -16,7 +18,7 @@ import json
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
-from api_support import count, live_server, make_key, make_workspace
+from api_support import count, live_server, make_key, make_workspace, wait_applied
 from sqlalchemy import Engine
 
 from embudo.api.app import create_app
@@ -64,5 +66,6 @@ def test_concurrent_batches_are_all_stored(store: Engine) -> None:
     with live_server(create_app(engine=store)) as url, ThreadPoolExecutor(CLIENTS) as pool:
         results = list(pool.map(lambda client: _send(url, key, client), range(CLIENTS)))
     assert {status for statuses in results for status in statuses} == {200}
+    wait_applied(store)
     assert count(store, events) == CLIENTS * REQUESTS * PER_REQUEST
     assert count(store, contacts) == CLIENTS * 10

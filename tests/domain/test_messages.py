@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -159,6 +159,15 @@ def test_a_received_message_is_timed_for_its_senders_clock_skew(
 ) -> None:
     received = message(type="page", **fields).skew_corrected(RECEIVED)
     assert received.occurred_at(RECEIVED) == expected
+
+
+@pytest.mark.parametrize("fields", [{}, {"sentAt": "2024-03-05T15:00:00Z"}])
+def test_a_received_message_without_a_time_of_its_own_keeps_its_arrival_time(
+    fields: dict[str, Any],
+) -> None:
+    """A batch applied after it was queued: the time is still when it arrived."""
+    received = message(type="page", **fields).skew_corrected(RECEIVED)
+    assert received.occurred_at(RECEIVED + timedelta(minutes=5)) == RECEIVED
 
 
 def test_without_a_receiving_time_the_clients_times_are_kept() -> None:

@@ -17,7 +17,8 @@ from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy import Engine
 
 from embudo.api import docs, problems
-from embudo.api.dependencies import single_valued_query
+from embudo.api.dependencies import clock, single_valued_query
+from embudo.api.inbox_drainer import InboxDrainer
 from embudo.api.limits import BodyLimit
 from embudo.api.routers import (
     api_keys,
@@ -35,6 +36,7 @@ from embudo.api.routers import (
     users,
 )
 from embudo.config import Settings, load_settings
+from embudo.engine.opened_workspaces import OpenedWorkspaces
 from embudo.store.session import connect, for_writing
 
 ROUTERS = (
@@ -63,13 +65,15 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         title="embudo",
         version=version("embudo"),
         summary="Segment-compatible intake and the REST API of one marketing and sales funnel.",
-        lifespan=_disposing(engine) if owned else None,
+        lifespan=_running(owned),
         dependencies=[Depends(single_valued_query)],
         docs_url=None,
         redoc_url=None,
     )
     app.state.engine = engine
     app.state.writer = for_writing(engine)
+    app.state.opened = OpenedWorkspaces()
+    app.state.drainer = InboxDrainer(app.state.writer, app.state.opened, clock)
     problems.install(app)
     app.add_middleware(
         CORSMiddleware,
@@ -85,11 +89,20 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     return app
 
 
-def _disposing(engine: Engine) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+def _running(owned: bool) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """The app's lifespan: the intake drainer runs while it serves; an engine it made is
+    disposed after."""
+
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        yield
-        engine.dispose()
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        drainer: InboxDrainer = app.state.drainer
+        drainer.start()
+        try:
+            yield
+        finally:
+            drainer.close()
+            if owned:
+                app.state.engine.dispose()
 
     return lifespan
 

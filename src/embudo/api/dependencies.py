@@ -16,8 +16,10 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Connection, Engine
 
+from embudo.api.inbox_drainer import InboxDrainer
 from embudo.api.problems import ProblemError
 from embudo.domain.access import Permission, allows
+from embudo.engine.opened_workspaces import OpenedWorkspaces
 from embudo.store.api_keys import ApiKey, find_key
 from embudo.store.workspaces import Workspace, open_workspace
 
@@ -48,6 +50,24 @@ def store_engine(request: Request) -> Engine:
 
 
 EngineDep = Annotated[Engine, Depends(store_engine)]
+
+
+def opened_workspaces(request: Request) -> OpenedWorkspaces:
+    """The workspaces this process keeps open for intake (see `engine.opened_workspaces`)."""
+    opened: OpenedWorkspaces = request.app.state.opened
+    return opened
+
+
+OpenedDep = Annotated[OpenedWorkspaces, Depends(opened_workspaces)]
+
+
+def inbox_drainer(request: Request) -> InboxDrainer:
+    """This process's background applier of queued intake batches (`api.inbox_drainer`)."""
+    drainer: InboxDrainer = request.app.state.drainer
+    return drainer
+
+
+DrainerDep = Annotated[InboxDrainer, Depends(inbox_drainer)]
 
 
 def session(engine: EngineDep) -> Iterator[Connection]:

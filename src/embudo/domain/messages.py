@@ -135,8 +135,12 @@ class Message(BaseModel):
         Without `timestamp`, but with `sentAt` and `originalTimestamp`, its
         `timestamp` becomes `received_at - (sentAt - originalTimestamp)`, never
         later than `received_at` (a `sentAt` before the event is a broken clock,
-        not a message from the future). Otherwise it is returned unchanged.
+        not a message from the future). One carrying no time at all is timed
+        `received_at`, so it keeps its time when applied later (a queued batch).
+        Otherwise it is returned unchanged.
         """
+        if self.timestamp is None and self.original_timestamp is None:
+            return self.model_copy(update={"timestamp": received_at})
         if self.timestamp is not None or self.sent_at is None or self.original_timestamp is None:
             return self
         corrected = received_at - (self.sent_at - self.original_timestamp)

@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Engine, insert, select
 from embudo.domain.messages import Message
 from embudo.engine.funnel import apply_batch
 from embudo.engine.intake import Incoming, Rejection
+from embudo.engine.opened_workspaces import Opened, OpenedWorkspaces
 from embudo.engine.touches import Touches
 from embudo.store.sets import among
 from embudo.store.tables import dead_letters, events
@@ -46,23 +47,35 @@ def ingest(
     now: datetime,
     batch_size: int = BATCH_SIZE,
     progress: Callable[[int], None] | None = None,
+    opened: OpenedWorkspaces | None = None,
 ) -> IngestSummary:
-    """Apply every message of `incoming`, a batch at a time; report what happened."""
+    """Apply every message of `incoming`, a batch at a time; report what happened.
+
+    A long-lived caller (the HTTP API) passes `opened`, its process's workspaces
+    kept open while their definition is in force.
+    """
     summary = IngestSummary()
     with engine.connect() as conn:
-        workspace = open_workspace(conn, workspace_name)
-        touches = Touches(conn, workspace.id, workspace.spec)
-    with _older_objects_set_aside():
+        found = opened.open(conn, workspace_name) if opened else _opened(conn, workspace_name)
+        workspace = found.workspace
+        touches = Touches(conn, workspace.id, workspace.spec, found.known)
+    with older_objects_set_aside():
         for chunk in _chunks(incoming, batch_size):
             with engine.begin() as conn:
-                _apply(conn, workspace, touches, chunk, now, summary)
+                apply_chunk(conn, workspace, touches, chunk, now, summary)
+            if opened is not None:
+                opened.learned(workspace, touches.known())
             if progress is not None:
                 progress(len(chunk))
     return summary
 
 
+def _opened(conn: Connection, workspace_name: str) -> Opened:
+    return Opened(open_workspace(conn, workspace_name))
+
+
 @contextmanager
-def _older_objects_set_aside() -> Iterator[None]:
+def older_objects_set_aside() -> Iterator[None]:
     """Spare the garbage collector the objects that were alive before ingestion began.
 
     Every batch makes tens of thousands of objects, which sets off full
@@ -90,7 +103,7 @@ def _chunks(items: Iterable[Incoming], size: int) -> Iterator[list[Incoming]]:
         yield chunk
 
 
-def _apply(
+def apply_chunk(
     conn: Connection,
     workspace: Workspace,
     touches: Touches,
@@ -98,10 +111,11 @@ def _apply(
     now: datetime,
     summary: IngestSummary,
 ) -> None:
+    """Apply one chunk in `conn`'s transaction, counting what happened into `summary`."""
     rejected = [item for item in chunk if isinstance(item, Rejection)]
     messages = [item for item in chunk if isinstance(item, Message)]
     fresh = _new_messages(conn, workspace.id, messages)
-    _store_rejections(conn, workspace.id, rejected, now)
+    store_rejections(conn, workspace.id, rejected, now)
     apply_batch(conn, workspace, touches, fresh, now)
     summary.accepted += len(fresh)
     summary.duplicates += len(messages) - len(fresh)
@@ -125,7 +139,7 @@ def _new_messages(conn: Connection, workspace_id: int, messages: list[Message]) 
     return list(fresh.values())
 
 
-def _store_rejections(
+def store_rejections(
     conn: Connection, workspace_id: int, rejected: list[Rejection], now: datetime
 ) -> None:
     rows = [

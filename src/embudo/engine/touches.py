@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import Connection, insert, select
@@ -12,13 +14,36 @@ from embudo.domain.spec import FunnelSpec
 from embudo.store.tables import campaigns, channels
 
 
-class Touches:
-    """Finds or creates the channel and campaign of each message, cached for a run."""
+@dataclass(frozen=True, slots=True)
+class KnownTouches:
+    """Channel ids by key and campaign ids by name, every one of them committed."""
 
-    def __init__(self, conn: Connection, workspace_id: int, spec: FunnelSpec) -> None:
+    channels: Mapping[str, int] = field(default_factory=dict)
+    campaigns: Mapping[str, int] = field(default_factory=dict)
+
+
+class Touches:
+    """Finds or creates the channel and campaign of each message, cached for a run.
+
+    It may start from what an earlier run learned (`known`): ids that run
+    committed. A name it does not know is looked up before it is created,
+    since another process may have created it since.
+    """
+
+    def __init__(
+        self,
+        conn: Connection,
+        workspace_id: int,
+        spec: FunnelSpec,
+        known: KnownTouches | None = None,
+    ) -> None:
         self.workspace_id = workspace_id
         self.spec = spec
         self.labels = {channel.key: channel.label for channel in spec.channels}
+        if known is not None:
+            self.channels = dict(known.channels)
+            self.campaigns = dict(known.campaigns)
+            return
         where = channels.c.workspace_id == workspace_id
         self.channels = dict(conn.execute(select(channels.c.key, channels.c.id).where(where)).all())
         where = campaigns.c.workspace_id == workspace_id
@@ -30,33 +55,47 @@ class Touches:
         """(channel id, campaign id or None) of the message's touch."""
         campaign = message.context.campaign
         key = channel_of(self.spec.channels, campaign)
-        channel_id = self.channels.get(key) or self._new_channel(conn, key)
+        channel_id = self.channels.get(key) or self._channel(conn, key)
         if campaign is None or not campaign.name:
             return channel_id, None
         campaign_id = self.campaigns.get(campaign.name)
         if campaign_id is None:
-            campaign_id = self._new_campaign(conn, channel_id, message, now)
+            campaign_id = self._campaign(conn, channel_id, message, now)
         return channel_id, campaign_id
 
-    def _new_channel(self, conn: Connection, key: str) -> int:
-        row = {"workspace_id": self.workspace_id, "key": key, "label": self.labels.get(key, key)}
-        new_id = int(conn.execute(insert(channels).returning(channels.c.id), row).scalar_one())
-        self.channels[key] = new_id
-        return new_id
+    def known(self) -> KnownTouches:
+        """What this run knows now: to be kept only once its transaction has committed."""
+        return KnownTouches(dict(self.channels), dict(self.campaigns))
 
-    def _new_campaign(
-        self, conn: Connection, channel_id: int, message: Message, now: datetime
-    ) -> int:
+    def _channel(self, conn: Connection, key: str) -> int:
+        where = (channels.c.workspace_id == self.workspace_id) & (channels.c.key == key)
+        found = conn.scalar(select(channels.c.id).where(where))
+        if found is None:
+            row = {
+                "workspace_id": self.workspace_id,
+                "key": key,
+                "label": self.labels.get(key, key),
+            }
+            found = conn.execute(insert(channels).returning(channels.c.id), row).scalar_one()
+        self.channels[key] = int(found)
+        return int(found)
+
+    def _campaign(self, conn: Connection, channel_id: int, message: Message, now: datetime) -> int:
         campaign = message.context.campaign
         assert campaign is not None and campaign.name
-        row = {
-            "workspace_id": self.workspace_id,
-            "channel_id": channel_id,
-            "name": campaign.name,
-            "source": campaign.source,
-            "medium": campaign.medium,
-            "created_at": now,
-        }
-        new_id = conn.execute(insert(campaigns).returning(campaigns.c.id), row).scalar_one()
-        self.campaigns[campaign.name] = new_id
-        return int(new_id)
+        where = (campaigns.c.workspace_id == self.workspace_id) & (
+            campaigns.c.name == campaign.name
+        )
+        found = conn.scalar(select(campaigns.c.id).where(where))
+        if found is None:
+            row = {
+                "workspace_id": self.workspace_id,
+                "channel_id": channel_id,
+                "name": campaign.name,
+                "source": campaign.source,
+                "medium": campaign.medium,
+                "created_at": now,
+            }
+            found = conn.execute(insert(campaigns).returning(campaigns.c.id), row).scalar_one()
+        self.campaigns[campaign.name] = int(found)
+        return int(found)

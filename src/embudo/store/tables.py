@@ -336,6 +336,33 @@ outbox = Table(
     Column("delivered_at", UtcDateTime, nullable=True),
 )
 
+inbox = Table(
+    "inbox",
+    metadata,
+    _id(),
+    _workspace(),
+    Column("source", String(500), nullable=False),
+    Column("documents", Text, nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("received_at", UtcDateTime, nullable=False),
+    Index("ix_inbox_queue", "workspace_id", "id"),
+)
+"""Not history: `/v1/batch` requests stored and answered, waiting to be applied (oldest first).
+
+`documents` is the JSON array of the request's messages as received (with the
+ids and batch defaults the request gave them), `size` how many; a row is
+deleted in the transaction that applies it (`engine.inbox`).
+"""
+
+inbox_leases = Table(
+    "inbox_leases",
+    metadata,
+    Column("workspace_id", Id, ForeignKey("workspaces.id"), primary_key=True),
+    Column("holder", String(64), nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+)
+"""Who is applying a workspace's inbox, until when: one row while someone is, none otherwise."""
+
 dead_letters = Table(
     "dead_letters",
     metadata,

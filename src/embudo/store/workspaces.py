@@ -45,6 +45,10 @@ def workspace_id_of(conn: Connection, name: str) -> int | None:
     return conn.scalar(select(workspaces.c.id).where(workspaces.c.name == name))
 
 
+def workspace_name_of(conn: Connection, workspace_id: int) -> str | None:
+    return conn.scalar(select(workspaces.c.name).where(workspaces.c.id == workspace_id))
+
+
 def latest_version(conn: Connection, workspace_id: int) -> Any:
     """The newest spec version row of a workspace, or None."""
     return conn.execute(

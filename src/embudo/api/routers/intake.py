@@ -14,21 +14,25 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header
 
-from embudo.api.dependencies import EngineDep, NowDep
+from embudo.api.dependencies import DrainerDep, EngineDep, NowDep, OpenedDep
+from embudo.api.inbox_drainer import InboxDrainer
 from embudo.api.problems import PROBLEMS, ProblemError
 from embudo.api.retries import retrying
 from embudo.api.schemas.intake import BATCH_SCHEMA, MESSAGE_SCHEMA, Success
 from embudo.api.segment_body import batch_request, one_message
 from embudo.api.write_keys import intake_key
+from embudo.engine.inbox import Stored, store
 from embudo.engine.ingest import ingest
-from embudo.engine.intake import Incoming, read_payload, received
+from embudo.engine.intake import read_payload, received
 
 router = APIRouter(prefix="/v1", tags=["intake"], responses=PROBLEMS)
 AuthorizationHeader = Annotated[str | None, Header(alias="Authorization", include_in_schema=False)]
+BATCH_SOURCE = "http:/v1/batch"
 SINGLE_TYPES = ("track", "identify", "page", "screen", "group", "alias")
 
 
@@ -48,6 +52,7 @@ def _with_defaults(message: Any, kind: str | None, context: Any, sent_at: Any = 
 def _single(kind: str) -> Callable[..., Success]:
     def endpoint(
         engine: EngineDep,
+        opened: OpenedDep,
         now: NowDep,
         body: Annotated[dict[str, Any], Depends(one_message)],
         authorization: AuthorizationHeader = None,
@@ -55,7 +60,7 @@ def _single(kind: str) -> Callable[..., Success]:
         key = intake_key(engine, authorization, body)
         message = read_payload(f"http:/v1/{kind}", _with_defaults(body, kind, None))
         incoming = received([message], now)
-        retrying(lambda: ingest(engine, key.workspace, incoming, now=now))
+        retrying(lambda: ingest(engine, key.workspace, incoming, now=now, opened=opened))
         return Success()
 
     endpoint.__name__ = kind
@@ -84,23 +89,41 @@ for _kind in SINGLE_TYPES:
 @router.post("/batch", openapi_extra=_request_body(BATCH_SCHEMA))
 def batch(
     engine: EngineDep,
+    opened: OpenedDep,
+    drainer: DrainerDep,
     now: NowDep,
     body: Annotated[dict[str, Any], Depends(batch_request)],
     authorization: AuthorizationHeader = None,
 ) -> Success:
-    """Record a Segment batch: `{"batch": [message, ...]}`, in one transaction."""
+    """Record a Segment batch: `{"batch": [message, ...]}`, stored, then applied with those
+    queued beside it (`engine.inbox`)."""
     key = intake_key(engine, authorization, body)
     items = body.get("batch")
     if not isinstance(items, list):
         raise ProblemError(400, "body.malformed", "a batch needs `batch`: a list of messages")
-    incoming = received(_batch_messages(items, body.get("context"), body.get("sentAt")), now)
-    size = max(len(incoming), 1)
-    retrying(lambda: ingest(engine, key.workspace, incoming, now=now, batch_size=size))
+    context, sent_at = body.get("context"), body.get("sentAt")
+    documents = [_with_defaults(item, None, context, sent_at) for item in items]
+    if documents:
+        stored = retrying(
+            lambda: store(
+                engine, opened, key.workspace_id, key.workspace, BATCH_SOURCE, documents, now
+            )
+        )
+        _apply_own(stored, now, drainer)
     return Success()
 
 
-def _batch_messages(items: list[Any], context: Any, sent_at: Any) -> list[Incoming]:
-    return [
-        read_payload(f"http:/v1/batch[{index}]", _with_defaults(item, None, context, sent_at))
-        for index, item in enumerate(items)
-    ]
+def _apply_own(stored: Stored, now: datetime, drainer: InboxDrainer) -> None:
+    """When this request got the lease: apply until its batch is, then let go, or hand the
+    lease to the drainer when others queued batches meanwhile. Otherwise its batch waits for
+    the holder."""
+    applier = stored.applier
+    if applier is None:
+        return
+    try:
+        retrying(lambda: applier.apply_through(stored.batch_id, now))
+    except BaseException:
+        applier.release()
+        raise
+    if not applier.release_if_idle():
+        drainer.take_over(applier)
