@@ -50,3 +50,20 @@ def test_the_scripts_are_served_as_javascript(client: TestClient) -> None:
 def test_the_docs_pages_are_not_operations_of_the_api(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     assert not [path for path in paths if path in {"/docs", "/redoc"} or "static" in path]
+
+
+def test_every_paged_list_declares_its_link_header() -> None:
+    """A route answering a page (`Page_…` body) says in the document that it may send the
+    `Link` to the next page; no other answer claims it."""
+    document = create_app(Settings(database_url="sqlite://")).openapi()
+    paged, linked = set(), set()
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            answer = operation.get("responses", {}).get("200", {})
+            schema = answer.get("content", {}).get("application/json", {}).get("schema", {})
+            if schema.get("$ref", "").startswith("#/components/schemas/Page_"):
+                paged.add((method, path))
+            if "Link" in answer.get("headers", {}):
+                linked.add((method, path))
+    assert ("get", "/api/v1/contacts") in paged
+    assert linked == paged

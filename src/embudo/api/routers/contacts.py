@@ -12,7 +12,7 @@ from embudo.analytics.directory import ContactQuery, contact_page
 from embudo.analytics.timeline import timeline
 from embudo.api.dependencies import NowDep, ReadingDep, SessionDep
 from embudo.api.problems import PROBLEMS
-from embudo.api.schemas.common import Page, PagingDep
+from embudo.api.schemas.common import PAGED, Page, PagingDep
 from embudo.api.schemas.contacts import (
     ContactDetail,
     ContactPath,
@@ -33,7 +33,7 @@ NEWEST_FIRST = "-occurred_at"
 """The one order of a timeline, as its cursors name it."""
 
 
-@router.get("")
+@router.get("", responses=PAGED)
 def list_contacts(
     conn: SessionDep,
     workspace: ReadingDep,
@@ -79,7 +79,7 @@ def get_contact(
     )
 
 
-@router.get("/{contact}/events")
+@router.get("/{contact}/events", responses=PAGED)
 def list_events(
     conn: SessionDep, workspace: ReadingDep, contact: ContactPath, paging: PagingDep
 ) -> Page[TimelineEvent]:

@@ -11,7 +11,7 @@ from sqlalchemy import Connection
 from embudo.analytics.deals import DealFilter, list_deals, show_deal
 from embudo.api.dependencies import ActorDep, NowDep, ReadingDep, SessionDep, WritingDep
 from embudo.api.problems import PROBLEMS, named_in_body
-from embudo.api.schemas.common import Page, PagingDep
+from embudo.api.schemas.common import PAGED, Page, PagingDep
 from embudo.api.schemas.deals import (
     DealChanges,
     DealDetail,
@@ -41,7 +41,7 @@ def _detail(conn: Connection, workspace_id: int, deal_id: int) -> DealDetail:
     return DealDetail.model_validate({**shown.deal, "history": shown.history})
 
 
-@router.get("")
+@router.get("", responses=PAGED)
 def list_all(
     conn: SessionDep,
     workspace: ReadingDep,

@@ -8,7 +8,7 @@ from fastapi import APIRouter
 
 from embudo.api.dependencies import ReadingDep, SessionDep
 from embudo.api.problems import PROBLEMS
-from embudo.api.schemas.common import Page, PagingDep
+from embudo.api.schemas.common import PAGED, Page, PagingDep
 from embudo.api.schemas.operations import DeadLetter, OutboxMessage
 from embudo.store.deadletters import recent_dead_letters
 from embudo.store.outbox import recent_outbox
@@ -16,7 +16,7 @@ from embudo.store.outbox import recent_outbox
 router = APIRouter(prefix="/api/v1", tags=["operations"], responses=PROBLEMS)
 
 
-@router.get("/dead-letters")
+@router.get("/dead-letters", responses=PAGED)
 def dead_letters(conn: SessionDep, workspace: ReadingDep, paging: PagingDep) -> Page[DeadLetter]:
     """Messages intake refused, newest first, with the payload as received and the reason;
     a page at a time, by offset or cursor."""
@@ -27,7 +27,7 @@ def dead_letters(conn: SessionDep, workspace: ReadingDep, paging: PagingDep) -> 
     return paging.page(found, len(rows) > paging.limit, "-id")
 
 
-@router.get("/outbox")
+@router.get("/outbox", responses=PAGED)
 def outbox(
     conn: SessionDep,
     workspace: ReadingDep,

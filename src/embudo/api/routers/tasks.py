@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query
 from embudo.analytics.tasks import TaskFilter, list_tasks
 from embudo.api.dependencies import NowDep, ReadingDep, SessionDep, WritingDep
 from embudo.api.problems import PROBLEMS, named_in_body
-from embudo.api.schemas.common import Page, PagingDep
+from embudo.api.schemas.common import PAGED, Page, PagingDep
 from embudo.api.schemas.tasks import Done, NewTask, Task, TaskCreated, TaskDone
 from embudo.engine import tasks as engine_tasks
 
@@ -18,7 +18,7 @@ DUE_SORT = "due_at"
 router = APIRouter(prefix="/api/v1/tasks", tags=["tasks"], responses=PROBLEMS)
 
 
-@router.get("")
+@router.get("", responses=PAGED)
 def list_all(
     conn: SessionDep,
     workspace: ReadingDep,

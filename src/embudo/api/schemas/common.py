@@ -54,6 +54,20 @@ class Page(BaseModel, Generic[Item]):
     )
 
 
+PAGED: dict[int | str, dict[str, Any]] = {
+    200: {
+        "headers": {
+            "Link": {
+                "description": 'The next page, `<PATH?cursor=…>; rel="next"` (RFC 8288): '
+                "the page's `next`; absent on the last page.",
+                "schema": {"type": "string"},
+            }
+        }
+    }
+}
+"""What a list route's answer carries beside its body, for the OpenAPI document."""
+
+
 @dataclass(frozen=True, slots=True)
 class Paging:
     """What page a request asked for: by `offset`, or after a `cursor`."""
