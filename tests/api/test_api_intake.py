@@ -87,6 +87,17 @@ def test_invalid_messages_are_dead_letters_and_the_rest_lands(
     assert count(store, dead_letters) == 2
 
 
+def test_a_time_past_the_calendar_is_a_dead_letter_not_a_server_error(
+    store: Engine, client: TestClient
+) -> None:
+    """9999-12-31 at -14:00 is past the calendar's end in UTC: refused while reading."""
+    late = {**TRACK, "timestamp": "9999-12-31T23:59:59-14:00"}
+    response = client.post("/v1/track", json=late, headers=basic(make_key(store)))
+    assert response.status_code == 200
+    assert count(store, events) == 0
+    assert count(store, dead_letters) == 1
+
+
 @pytest.mark.parametrize(
     "headers",
     [{}, {"Authorization": "Basic bm90LWEta2V5Og=="}, {"Authorization": "Basic !!"}],

@@ -190,6 +190,15 @@ def test_a_timestamp_before_the_epoch_is_refused(key: str) -> None:
     assert message(type="page", **{key: "1970-01-01T00:00:00Z"})
 
 
+@pytest.mark.parametrize("key", ["timestamp", "originalTimestamp", "sentAt"])
+def test_a_timestamp_in_the_year_3000_or_later_is_refused(key: str) -> None:
+    """Even where UTC would be past the calendar's end (9999-12-31 at -14:00)."""
+    for moment in ("9999-12-31T23:59:59-14:00", "3000-01-01T00:00:00Z"):
+        with pytest.raises(ValidationError, match="year 3000 or later"):
+            message(type="page", **{key: moment})
+    assert message(type="page", **{key: "2999-12-31T23:59:59Z"})
+
+
 @pytest.mark.parametrize(
     ("fields", "email"),
     [

@@ -52,6 +52,10 @@ EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
 """No event happened before the Unix epoch: an earlier time is a sender whose clock
 is unset (or garbage), and decaying points over millennia is out of any range."""
 
+LATEST = datetime(3000, 1, 1, tzinfo=UTC)
+"""Nor after the year 2999: such a time is a clock gone wrong too, and near the calendar's
+end it could not even be turned into UTC or have a deadline added to it."""
+
 MessageType = Literal["identify", "track", "page", "screen", "group", "alias"]
 
 
@@ -107,9 +111,11 @@ class Message(BaseModel):
 
     @field_validator("timestamp", "original_timestamp", "sent_at")
     @classmethod
-    def _after_epoch(cls, moment: datetime | None) -> datetime | None:
+    def _within_range(cls, moment: datetime | None) -> datetime | None:
         if moment is not None and moment < EARLIEST:
             raise ValueError("is before 1970-01-01: the sender's clock is not set")
+        if moment is not None and moment >= LATEST:
+            raise ValueError("is in the year 3000 or later: the sender's clock is wrong")
         return moment
 
     @model_validator(mode="after")
