@@ -1,12 +1,25 @@
-"""`attribution.ExactSum`: parts kept per denominator add up to the exact `Fraction` sum."""
+"""`shares`: what is grouped and weighed once adds up to each deal weighed one by one.
+
+`ExactSum`'s parts kept per denominator add up to the exact `Fraction` sum;
+`shared` gives, per model, the same exact revenue and deals per key as
+weighing every deal's touches with `domain.attribution.weights`, zero shares
+included (a key every touch of which gets nothing is still a key).
+"""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from fractions import Fraction
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from embudo.analytics.attribution import ExactSum
+from embudo.analytics.journeys import TouchKey, WonJourney
+from embudo.analytics.shares import ExactSum, shared
+from embudo.domain.attribution import HALF_LIFE_DAYS, Journey, Model, weights
+
+DAY = 86_400
 
 CASES = [
     [],
@@ -23,3 +36,49 @@ def test_the_total_is_the_exact_sum(parts: list[tuple[int, int]]) -> None:
     for numerator, denominator in parts:
         found.add(numerator, denominator)
     assert found.total() == sum((Fraction(n, d) for n, d in parts), Fraction(0))
+
+
+KEYS = [("email", "newsletter"), ("social", None), ("paid_search", "spring")]
+
+
+@st.composite
+def won_journeys(draw: st.DrawFn) -> list[WonJourney]:
+    """A few won deals with touches of a few keys, some sharing their shape."""
+    found = []
+    for _ in range(draw(st.integers(0, 12))):
+        count = draw(st.integers(1, 5))
+        ages = sorted(draw(st.lists(st.integers(0, 40 * DAY), min_size=count, max_size=count)))
+        milestone = st.none() | st.integers(0, count - 1)
+        lead, opportunity = sorted(
+            draw(st.tuples(milestone, milestone)), key=lambda index: -1 if index is None else index
+        )
+        cents = draw(st.integers(0, 10**9))
+        found.append(
+            WonJourney(
+                Decimal(cents).scaleb(-4),
+                Journey(ages=ages[::-1], lead=lead, opportunity=opportunity),
+                [draw(st.sampled_from(KEYS)) for _ in range(count)],
+            )
+        )
+    return found
+
+
+@given(won_journeys(), st.sampled_from([HALF_LIFE_DAYS, 0.5, 3.0]))
+def test_shared_equals_each_deal_weighed_one_by_one(
+    journeys: list[WonJourney], half_life: float
+) -> None:
+    found = shared(journeys, list(Model), half_life)
+    for model in Model:
+        assert found[model] == _one_by_one(journeys, model, half_life)
+
+
+def _one_by_one(
+    journeys: list[WonJourney], model: Model, half_life: float
+) -> tuple[dict[TouchKey, Fraction], dict[TouchKey, Fraction]]:
+    revenue: dict[TouchKey, Fraction] = {}
+    deals: dict[TouchKey, Fraction] = {}
+    for won in journeys:
+        for key, share in zip(won.keys, weights(model, won.journey, half_life), strict=True):
+            revenue[key] = revenue.get(key, Fraction(0)) + Fraction(won.amount) * share
+            deals[key] = deals.get(key, Fraction(0)) + share
+    return revenue, deals
