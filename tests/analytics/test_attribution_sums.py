@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from embudo.analytics.journeys import TouchKey, WonJourney
+from embudo.analytics.journeys import PlacedTouch, TouchKey
 from embudo.analytics.shares import ExactSum, shared
 from embudo.domain.attribution import HALF_LIFE_DAYS, Journey, Model, weights
 
@@ -39,10 +39,12 @@ def test_the_total_is_the_exact_sum(parts: list[tuple[int, int]]) -> None:
 
 
 KEYS = [("email", "newsletter"), ("social", None), ("paid_search", "spring")]
+Won = tuple[Decimal, Journey, list[TouchKey]]
+"""A won deal: its amount, its journey and each touch's key."""
 
 
 @st.composite
-def won_journeys(draw: st.DrawFn) -> list[WonJourney]:
+def won_deals(draw: st.DrawFn) -> list[Won]:
     """A few won deals with touches of a few keys, some sharing their shape."""
     found = []
     for _ in range(draw(st.integers(0, 12))):
@@ -52,33 +54,45 @@ def won_journeys(draw: st.DrawFn) -> list[WonJourney]:
         lead, opportunity = sorted(
             draw(st.tuples(milestone, milestone)), key=lambda index: -1 if index is None else index
         )
-        cents = draw(st.integers(0, 10**9))
-        found.append(
-            WonJourney(
-                Decimal(cents).scaleb(-4),
-                Journey(ages=ages[::-1], lead=lead, opportunity=opportunity),
-                [draw(st.sampled_from(KEYS)) for _ in range(count)],
-            )
-        )
+        amount = Decimal(draw(st.integers(0, 10**9))).scaleb(-4)
+        journey = Journey(ages=ages[::-1], lead=lead, opportunity=opportunity)
+        found.append((amount, journey, [draw(st.sampled_from(KEYS)) for _ in range(count)]))
     return found
 
 
-@given(won_journeys(), st.sampled_from([HALF_LIFE_DAYS, 0.5, 3.0]))
-def test_shared_equals_each_deal_weighed_one_by_one(
-    journeys: list[WonJourney], half_life: float
-) -> None:
-    found = shared(journeys, list(Model), half_life)
+@given(won_deals(), st.sampled_from([HALF_LIFE_DAYS, 0.5, 3.0]))
+def test_shared_equals_each_deal_weighed_one_by_one(deals: list[Won], half_life: float) -> None:
+    found = shared(_placed(deals), list(Model), half_life)
     for model in Model:
-        assert found[model] == _one_by_one(journeys, model, half_life)
+        assert found[model] == _one_by_one(deals, model, half_life)
+
+
+def _placed(deals: list[Won]) -> list[PlacedTouch]:
+    """Each touch placed in its journey, as `journeys.won_touches` reads it, in any order."""
+    touches = [
+        PlacedTouch(
+            deal_id,
+            int(amount.scaleb(4)),
+            len(journey.ages),
+            journey.lead,
+            journey.opportunity,
+            position,
+            age - min(journey.ages),
+            key,
+        )
+        for deal_id, (amount, journey, keys) in enumerate(deals)
+        for position, (age, key) in enumerate(zip(journey.ages, keys, strict=True))
+    ]
+    return touches[::-1]
 
 
 def _one_by_one(
-    journeys: list[WonJourney], model: Model, half_life: float
+    deals: list[Won], model: Model, half_life: float
 ) -> tuple[dict[TouchKey, Fraction], dict[TouchKey, Fraction]]:
     revenue: dict[TouchKey, Fraction] = {}
-    deals: dict[TouchKey, Fraction] = {}
-    for won in journeys:
-        for key, share in zip(won.keys, weights(model, won.journey, half_life), strict=True):
-            revenue[key] = revenue.get(key, Fraction(0)) + Fraction(won.amount) * share
-            deals[key] = deals.get(key, Fraction(0)) + share
-    return revenue, deals
+    deal_shares: dict[TouchKey, Fraction] = {}
+    for amount, journey, keys in deals:
+        for key, share in zip(keys, weights(model, journey, half_life), strict=True):
+            revenue[key] = revenue.get(key, Fraction(0)) + Fraction(amount) * share
+            deal_shares[key] = deal_shares.get(key, Fraction(0)) + share
+    return revenue, deal_shares

@@ -1,7 +1,7 @@
 """`attribution`: won revenue traced back to channels and campaigns (seeds 003: closed loop).
 
 For every deal won in the period, its touches (`journeys.py`) share its
-amount under each model of `domain.attribution`; beside it, what each
+amount under each model of `domain.attribution` (`shares.py`); beside it, what each
 channel and campaign acquired and cost in the period (`acquisition.py`), so
 marketing sees cost per lead, per MQL, per new customer (CAC) and ROI.
 
@@ -18,7 +18,7 @@ from fractions import Fraction
 
 from embudo.analytics import shares
 from embudo.analytics.acquisition import Acquisition, acquisition
-from embudo.analytics.journeys import TouchKey, won_journeys
+from embudo.analytics.journeys import TouchKey, won_touches
 from embudo.analytics.params import DimensionKind, ReportParams
 from embudo.analytics.report import Report, Row
 from embudo.analytics.source import Source
@@ -45,11 +45,11 @@ COLUMNS = (
 
 def compute(source: Source, window: Window, params: ReportParams) -> list[Row]:
     """A row per model and channel/campaign that earned, cost or acquired anything."""
-    journeys = won_journeys(source, window)
+    touches = won_touches(source, window)
     acquired = acquisition(source, window)
     models = params.models
     half_life = HALF_LIFE_DAYS if params.half_life is None else params.half_life
-    shared = shares.shared(journeys, models, half_life)
+    shared = shares.shared(touches, models, half_life)
     revenue = {model: shared[model][0] for model in models}
     deals = {model: shared[model][1] for model in models}
     keys = sorted(
