@@ -1,6 +1,7 @@
 """`shares`: what is grouped and weighed once adds up to each deal weighed one by one.
 
-`ExactSum`'s parts kept per denominator add up to the exact `Fraction` sum;
+`ExactSum`'s parts kept per denominator add up to the exact `Fraction` sum,
+and read as a float or as cents give what the exact sum gives;
 `shared` gives, per model, the same exact revenue and deals per key as
 weighing every deal's touches with `domain.attribution.weights`, zero shares
 included (a key every touch of which gets nothing is still a key).
@@ -15,9 +16,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from embudo.analytics.exact_sum import ExactSum
 from embudo.analytics.journeys import PlacedTouch, TouchKey
-from embudo.analytics.shares import ExactSum, shared
+from embudo.analytics.shares import shared
 from embudo.domain.attribution import HALF_LIFE_DAYS, Journey, Model, weights
+from embudo.domain.metrics import attributed_amount
 
 DAY = 86_400
 
@@ -32,10 +35,49 @@ CASES = [
 
 @pytest.mark.parametrize("parts", CASES)
 def test_the_total_is_the_exact_sum(parts: list[tuple[int, int]]) -> None:
+    exact = sum((Fraction(n, d) for n, d in parts), Fraction(0))
+    found = _summed(parts)
+    assert found.total() == exact
+    assert float(found) == float(exact)
+    assert found.cents() == attributed_amount(exact)
+
+
+@given(st.lists(st.tuples(st.integers(-(10**12), 10**12), st.integers(1, 10**15)), max_size=40))
+def test_read_rounded_it_is_the_exact_sum_rounded(parts: list[tuple[int, int]]) -> None:
+    exact = sum((Fraction(n, d) for n, d in parts), Fraction(0))
+    found = _summed(parts)
+    assert (found.total(), float(found), found.cents()) == (
+        exact,
+        float(exact),
+        attributed_amount(exact),
+    )
+
+
+@pytest.mark.parametrize(
+    ("parts", "cents"),
+    [
+        # Exactly half a cent, each way of half-even.
+        ([(1, 400), (1, 400)], Decimal("0.00")),
+        ([(3, 400), (3, 400)], Decimal("0.02")),
+        # `attributed_amount` rounds to 28 digits first: 0.015 - 5e-30 lies halfway
+        # between 0.01499…9 and 0.01500…0, and goes to the even one, 0.015, so
+        # 0.02. Cut to 256 bits, the sum lies between a value just below that
+        # midpoint (0.01) and one just above (0.02): the exact sum decides. A hair
+        # below the midpoint, it is 0.01.
+        ([(3, 200), (-5, 10**30)], Decimal("0.02")),
+        ([(3, 200), (-5, 10**30), (-1, 2**300)], Decimal("0.01")),
+    ],
+)
+def test_a_sum_on_a_rounding_boundary(parts: list[tuple[int, int]], cents: Decimal) -> None:
+    exact = sum((Fraction(n, d) for n, d in parts), Fraction(0))
+    assert _summed(parts).cents() == attributed_amount(exact) == cents
+
+
+def _summed(parts: list[tuple[int, int]]) -> ExactSum:
     found = ExactSum()
     for numerator, denominator in parts:
         found.add(numerator, denominator)
-    assert found.total() == sum((Fraction(n, d) for n, d in parts), Fraction(0))
+    return found
 
 
 KEYS = [("email", "newsletter"), ("social", None), ("paid_search", "spring")]
@@ -64,7 +106,13 @@ def won_deals(draw: st.DrawFn) -> list[Won]:
 def test_shared_equals_each_deal_weighed_one_by_one(deals: list[Won], half_life: float) -> None:
     found = shared(_placed(deals), list(Model), half_life)
     for model in Model:
-        assert found[model] == _one_by_one(deals, model, half_life)
+        revenue, deal_shares = found[model]
+        totals = (_totals(revenue), _totals(deal_shares))
+        assert totals == _one_by_one(deals, model, half_life)
+
+
+def _totals(sums: dict[TouchKey, ExactSum]) -> dict[TouchKey, Fraction]:
+    return {key: found.total() for key, found in sums.items()}
 
 
 def _placed(deals: list[Won]) -> list[PlacedTouch]:

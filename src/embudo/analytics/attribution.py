@@ -18,6 +18,7 @@ from fractions import Fraction
 
 from embudo.analytics import shares
 from embudo.analytics.acquisition import Acquisition, acquisition
+from embudo.analytics.exact_sum import ExactSum
 from embudo.analytics.journeys import TouchKey, won_touches
 from embudo.analytics.params import DimensionKind, ReportParams
 from embudo.analytics.report import Report, Row
@@ -66,17 +67,17 @@ def compute(source: Source, window: Window, params: ReportParams) -> list[Row]:
 def _row(
     model: Model,
     key: TouchKey,
-    revenue: Fraction | None,
-    deals: Fraction | None,
+    revenue: ExactSum | None,
+    deals: ExactSum | None,
     acquired: Acquisition,
 ) -> Row:
-    earned = metrics.attributed_amount(revenue or Fraction(0))
+    earned = metrics.attributed_amount(Fraction(0)) if revenue is None else revenue.cents()
     cost = acquired.costs.get(key)
     return {
         "model": model.value,
         "channel": key[0],
         "campaign": key[1],
-        "attributed_deals": float(deals or 0),
+        "attributed_deals": 0.0 if deals is None else float(deals),
         "revenue": earned,
         "cost": cost,
         "leads": acquired.leads[key],
