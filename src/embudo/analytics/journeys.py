@@ -18,9 +18,8 @@ sorted and measured in Python.
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 import ibis
+import pyarrow as pa
 from ibis import _
 
 from embudo.analytics.dimensions import DIRECT, with_dimension
@@ -36,31 +35,16 @@ UNITS = 10_000
 """Ten-thousandths in a unit of amount: amounts are stored to 4 decimals (`source.STORED`)."""
 
 
-class PlacedTouch(NamedTuple):
-    """A touch of a won deal, placed in its journey (`domain.attribution.Journey`)."""
-
-    deal_id: int
-    units: int
-    """The deal's amount in ten-thousandths (`source.STORED`), exact on every engine."""
-    touch_count: int
-    lead: int | None
-    opportunity: int | None
-    position: int
-    difference: int
-    """Its age less the youngest touch's, in seconds: what time-decay weighs."""
-    key: TouchKey
-
-
-def won_touches(source: Source, window: Window) -> list[PlacedTouch]:
-    """Every touch of every deal won in `window`, placed in its journey."""
+def won_touches(source: Source, window: Window) -> pa.Table:
+    """Every touch of every deal won in `window`, placed in its journey: the columns of
+    `PLACED`, one row per touch, as an Arrow table (`shares` groups them there)."""
     won = won_deals(source)
     won = won.filter(during(won.won_at, window))
-    found = source.backend.to_pyarrow(_placed(source, won))
-    columns = [found.column(name).to_pylist() for name in _PLACED]
-    return [_touch(*values) for values in zip(*columns, strict=True)]
+    found: pa.Table = source.backend.to_pyarrow(_placed(source, won))
+    return found
 
 
-_PLACED = (
+PLACED = (
     "deal_id",
     "units",
     "touch_count",
@@ -71,28 +55,19 @@ _PLACED = (
     "channel",
     "campaign",
 )
+"""deal_id; `units`, the deal's amount in ten-thousandths (`source.STORED`), exact on every
+engine; the journey's touch count; how many of its touches came at or before the lead and
+the opportunity were created; the touch's position (0 first); `difference`, its age less
+the youngest touch's in seconds (what time-decay weighs); its channel and campaign."""
 
 
-def _touch(
-    deal_id: int,
-    units: int,
-    count: int,
-    lead_touches: int,
-    opportunity_touches: int,
-    position: int,
-    difference: int,
-    channel: str,
-    campaign: str | None,
-) -> PlacedTouch:
+def milestone(touches_before: int) -> int | None:
     """A milestone's touch is the last of the touches at or before it: none when none is."""
-    lead = lead_touches - 1 if lead_touches else None
-    opportunity = opportunity_touches - 1 if opportunity_touches else None
-    key = (channel, campaign)
-    return PlacedTouch(deal_id, units, count, lead, opportunity, position, difference, key)
+    return touches_before - 1 if touches_before else None
 
 
 def _placed(source: Source, won: ibis.Table) -> ibis.Table:
-    """Each touch of `won` with its place: the columns of `_PLACED`.
+    """Each touch of `won` with its place: the columns of `PLACED`.
 
     Each won deal is joined to its touches (a left join: a deal without any
     keeps one row, its stand-in touch: the contact's first touch at the won
@@ -133,7 +108,7 @@ def _placed(source: Source, won: ibis.Table) -> ibis.Table:
         position=ibis.row_number().over(ordered),
         difference=placed.touch_s.max().over(deal) - placed.touch_s,
     )
-    return named(source, measured).select(*_PLACED)
+    return named(source, measured).select(*PLACED)
 
 
 def _at_or_before(moments: ibis.Value, milestone: ibis.Value) -> ibis.Value:
@@ -191,8 +166,12 @@ def _opened(source: Source, deals: ibis.Table) -> ibis.Table:
 
 
 def _became_lead(source: Source, deals: ibis.Table) -> ibis.Table:
-    """deal_id, lead_at: when each of `deals`' contact first entered a lead stage."""
-    moves = source.table("lifecycle_transitions")
+    """deal_id, lead_at: when each of `deals`' contact first entered a lead stage.
+
+    Each contact's moves are looked up by its key (`keyed`), not every lead
+    move read to find the won deals' contacts among them.
+    """
+    moves = source.table("lifecycle_transitions", keyed=True)
     leads = moves.filter(moves.to_stage.isin(lead_stages(source))).select(
         "occurred_at", lead_contact_id="contact_id"
     )

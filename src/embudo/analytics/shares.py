@@ -17,22 +17,35 @@ weighing every deal's touches one by one.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterator
+from itertools import groupby
+from operator import itemgetter
+from typing import Any
+
+import pyarrow as pa
 
 from embudo.analytics.exact_sum import ExactSum
-from embudo.analytics.journeys import UNITS, PlacedTouch, TouchKey
+from embudo.analytics.journeys import UNITS, TouchKey, milestone
 from embudo.domain.attribution import Model, decay, decay_parts, position_weights
 
 Shares = dict[TouchKey, ExactSum]
 """Per channel/campaign, the exact sum of its shares (rounded only when read)."""
 Placement = tuple[int, int | None, int | None, int, TouchKey]
 """A touch's place: its journey's touch count, lead and opportunity indexes; its position; key."""
+Placed = list[tuple[Placement, int, int]]
+"""Each place with the amount (in units) and the count of the touches in it."""
+SHAPE = ("touch_count", "lead_touches", "opportunity_touches", "position", "channel", "campaign")
+DecayedTouch = tuple[int, int, int, str, str | None]
+"""deal_id, units, difference, channel, campaign."""
 
 
 def shared(
-    touches: list[PlacedTouch], models: list[Model], half_life: float
+    touches: pa.Table, models: list[Model], half_life: float
 ) -> dict[Model, tuple[Shares, Shares]]:
-    """Revenue and deals (each worth 1) per channel/campaign under each of `models`."""
+    """Revenue and deals (each worth 1) per channel/campaign under each of `models`.
+
+    `touches`: the columns of `journeys.PLACED`, one row per touch, in any order.
+    """
     placed = _placements(touches)
     return {
         model: _decayed(touches, half_life) if model is Model.TIME_DECAY else _placed(placed, model)
@@ -40,57 +53,61 @@ def shared(
     }
 
 
-def _placements(touches: list[PlacedTouch]) -> dict[Placement, list[int]]:
-    """Amount (in units) and deal count of the touches in each place."""
-    placed: dict[Placement, list[int]] = defaultdict(lambda: [0, 0])
-    for touch in touches:
-        found = placed[
-            (touch.touch_count, touch.lead, touch.opportunity, touch.position, touch.key)
-        ]
-        found[0] += touch.units
-        found[1] += 1
-    return placed
+def _placements(touches: pa.Table) -> Placed:
+    """The touches grouped by place (in Arrow: no Python object per touch)."""
+    grouped = touches.group_by(list(SHAPE), use_threads=False).aggregate(
+        [("units", "sum"), ("units", "count")]
+    )
+    return [_placement(row) for row in grouped.to_pylist()]
 
 
-def _placed(placed: dict[Placement, list[int]], model: Model) -> tuple[Shares, Shares]:
+def _placement(row: dict[str, Any]) -> tuple[Placement, int, int]:
+    lead, opportunity = milestone(row["lead_touches"]), milestone(row["opportunity_touches"])
+    key = (row["channel"], row["campaign"])
+    place = (row["touch_count"], lead, opportunity, row["position"], key)
+    return place, row["units_sum"], row["units_count"]
+
+
+def _placed(placed: Placed, model: Model) -> tuple[Shares, Shares]:
     """Each place's amount and deals weighed once by its shape's position weights."""
     revenue: Shares = defaultdict(ExactSum)
     deals: Shares = defaultdict(ExactSum)
-    for (count, lead, opportunity, position, key), (units, found) in placed.items():
+    for (count, lead, opportunity, position, key), units, found in placed:
         share = position_weights(model, count, lead, opportunity)[position]
         revenue[key].add(units * share.numerator, UNITS * share.denominator)
         deals[key].add(found * share.numerator, share.denominator)
     return revenue, deals
 
 
-def _decayed(touches: list[PlacedTouch], half_life: float) -> tuple[Shares, Shares]:
+def _decayed(touches: pa.Table, half_life: float) -> tuple[Shares, Shares]:
     """Each deal's time-decay shares, a power per distinct age difference."""
     revenue: Shares = defaultdict(ExactSum)
     deals: Shares = defaultdict(ExactSum)
     powers: dict[int, tuple[int, int]] = {}
-    for journey in _journeys(touches):
+    for _, grouped in groupby(_by_deal(touches), key=itemgetter(0)):
+        journey = list(grouped)
         for touch in journey:
-            if touch.difference not in powers:
-                powers[touch.difference] = decay(touch.difference, half_life)
-        numerators, total = decay_parts([powers[touch.difference] for touch in journey])
-        units = journey[0].units
+            if touch[2] not in powers:
+                powers[touch[2]] = decay(touch[2], half_life)
+        numerators, total = decay_parts([powers[touch[2]] for touch in journey])
+        units = journey[0][1]
         for key, numerator in _by_key(journey, numerators).items():
             revenue[key].add(units * numerator, UNITS * total)
             deals[key].add(numerator, total)
     return revenue, deals
 
 
-def _journeys(touches: list[PlacedTouch]) -> Iterable[list[PlacedTouch]]:
-    """Each won deal's touches (in any order: time-decay's shares do not depend on it)."""
-    found: dict[int, list[PlacedTouch]] = defaultdict(list)
-    for touch in touches:
-        found[touch.deal_id].append(touch)
-    return found.values()
+def _by_deal(touches: pa.Table) -> Iterator[DecayedTouch]:
+    """What time-decay needs of each touch, a deal's touches together (in any order
+    among themselves: time-decay's shares do not depend on it)."""
+    ordered = touches.sort_by("deal_id")
+    columns = ("deal_id", "units", "difference", "channel", "campaign")
+    return zip(*(ordered.column(name).to_pylist() for name in columns), strict=True)
 
 
-def _by_key(journey: list[PlacedTouch], numerators: list[int]) -> dict[TouchKey, int]:
+def _by_key(journey: list[DecayedTouch], numerators: list[int]) -> dict[TouchKey, int]:
     """A deal's shares added up per key: one part per key and deal to sum later."""
     found: dict[TouchKey, int] = defaultdict(int)
     for touch, numerator in zip(journey, numerators, strict=True):
-        found[touch.key] += numerator
+        found[(touch[3], touch[4])] += numerator
     return found
