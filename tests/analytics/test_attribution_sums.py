@@ -31,6 +31,10 @@ CASES = [
     [(1, 3), (2, 3), (1, 6)],
     [(2, 4), (3, 6), (-1, 2)],
     [(7, 10_000), (1, 2**60), (5, 7 * 10_000), (3, 2**60)],
+    # Halfway between two floats (to even: 1.0), and a hair above it: its bounds
+    # round apart, the exact sum rounds up.
+    [(1, 1), (1, 2**53)],
+    [(1, 1), (1, 2**53), (1, 2**300)],
 ]
 
 
