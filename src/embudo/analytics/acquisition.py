@@ -19,7 +19,7 @@ from decimal import Decimal
 import ibis
 
 from embudo.analytics.journeys import TouchKey, lead_stages, named
-from embudo.analytics.qualified import contact_touch, touched_entries
+from embudo.analytics.qualified import contact_touch
 from embudo.analytics.report import during
 from embudo.analytics.source import Source, amount
 from embudo.analytics.windows import Window
@@ -42,31 +42,38 @@ class Acquisition:
 
 def acquisition(source: Source, window: Window) -> Acquisition:
     found = Acquisition(costs=_costs(source, window))
-    for row in source.rows(_milestones(source, window)):
+    for row in source.rows(_acquired(source, window)):
         key = (row["channel"], row["campaign"])
         found.leads[key] += int(row["leads"])
+        found.mqls[key] += int(row["mqls"])
         found.customers[key] += int(row["customers"])
-    entries = named(source, touched_entries(source))
-    entries = entries.filter(during(entries.occurred_at, window))
-    counted = entries.group_by(["channel", "campaign"]).aggregate(mqls=entries.entry_id.count())
-    for row in source.rows(counted):
-        found.mqls[(row["channel"], row["campaign"])] += int(row["mqls"])
     return found
 
 
-def _milestones(source: Source, window: Window) -> ibis.Table:
-    """Leads and new customers of the window per first-touch channel and campaign."""
+def _acquired(source: Source, window: Window) -> ibis.Table:
+    """Leads, MQL entries and new customers of the window per first-touch channel and campaign.
+
+    One pass over the moves, per contact (when it first became a lead and a
+    customer, how many times it entered the MQL stage in the window), then
+    per contact's first touch — by its ids, named once per group: reading the
+    moves again for the MQL entries and naming every contact cost SQLite as
+    much again.
+    """
     moves = source.table("lifecycle_transitions")
     customer = customer_stage(source.spec)
+    entry = (moves.to_stage == source.spec.handoff.stage) & during(moves.occurred_at, window)
     firsts = moves.group_by("contact_id").aggregate(
         lead_at=moves.occurred_at.min(where=moves.to_stage.isin(lead_stages(source))),
         customer_at=moves.occurred_at.min(where=moves.to_stage == customer),
+        mqls=moves.id.count(where=entry),
     )
-    contacts = named(source, firsts.join(contact_touch(source), "contact_id"))
-    return contacts.group_by(["channel", "campaign"]).aggregate(
+    contacts = firsts.join(contact_touch(source), "contact_id")
+    acquired = contacts.group_by(["channel_id", "campaign_id"]).aggregate(
         leads=contacts.contact_id.count(where=_reached(contacts.lead_at, window)),
         customers=contacts.contact_id.count(where=_reached(contacts.customer_at, window)),
+        mqls=contacts.mqls.sum(),
     )
+    return named(source, acquired)
 
 
 def _reached(moment: ibis.Value, window: Window) -> ibis.Value:

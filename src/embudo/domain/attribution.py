@@ -23,6 +23,13 @@ touches: 50/50; any model with one touch: 100 %).
   days unless given), scaled to add up to 1.
 
 Weights are `Fraction`s, so they add up to exactly 1 for every deal.
+
+A position model's weights depend only on the journey's **shape** — its
+touch count and milestone indexes — so `position_weights` is worked out once
+per shape (a report's tens of thousands of deals have a few hundred shapes).
+Time-decay's weights are `decay_parts`: integer numerators over their exact
+sum, from each touch's `decay` power (a caller can keep one per distinct age
+difference).
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
+from functools import lru_cache
 
 HALF_LIFE_DAYS = 7
 SECONDS_PER_DAY = 86_400
@@ -64,36 +72,75 @@ def weights(
     count = len(journey.ages)
     if count == 0:
         return []
-    if model is Model.LINEAR:
-        return [Fraction(1, count)] * count
     if model is Model.TIME_DECAY:
-        return _decayed(journey.ages, half_life_days)
-    return _anchored(count, *_ANCHORS[model](journey, count))
+        powers = [decay(difference, half_life_days) for difference in since_youngest(journey.ages)]
+        numerators, total = decay_parts(powers)
+        return [Fraction(numerator, total) for numerator in numerators]
+    return list(position_weights(model, count, journey.lead, journey.opportunity))
 
 
-def _decayed(ages: Sequence[int], half_life_days: float) -> list[Fraction]:
-    """Halving every `half_life_days`, counted from the youngest touch (weight 1), so very
-    old touches never underflow every weight to zero; scaling makes it the same share."""
+def since_youngest(ages: Sequence[int]) -> list[int]:
+    """Each touch's age less the youngest touch's: what time-decay's weights depend on."""
     youngest = min(ages)
-    half_life = half_life_days * SECONDS_PER_DAY
-    return _scaled([Fraction(0.5 ** ((age - youngest) / half_life)) for age in ages])
+    return [age - youngest for age in ages]
 
 
-def _first(journey: Journey, count: int) -> tuple[list[Anchor], Fraction]:
+def decay(difference: int, half_life_days: float) -> tuple[int, int]:
+    """A touch's time-decay power, `0.5 ** (difference / half-life)`, as an exact ratio.
+
+    Halving every `half_life_days`, counted from the youngest touch (power 1),
+    so very old touches never underflow every power to zero; scaling makes it
+    the same share. The power is a float, so an exact binary fraction:
+    (numerator, power of two).
+    """
+    power: float = 0.5 ** (difference / (half_life_days * SECONDS_PER_DAY))
+    return power.as_integer_ratio()
+
+
+def decay_parts(powers: Sequence[tuple[int, int]]) -> tuple[list[int], int]:
+    """Time-decay's weights from the touches' powers: weight i = numerators[i] / total.
+
+    Over the largest power of two among their denominators the powers are
+    integers, and so is their sum: the exact shares without a `Fraction`.
+    """
+    scale = max(bottom for _, bottom in powers)
+    numerators = [top * (scale // bottom) for top, bottom in powers]
+    return numerators, sum(numerators)
+
+
+@lru_cache(maxsize=4096)
+def position_weights(
+    model: Model, count: int, lead: int | None, opportunity: int | None
+) -> tuple[Fraction, ...]:
+    """A position model's shares of a journey of `count` touches with these milestones.
+
+    They depend on nothing else, so they are worked out once per shape (kept for
+    the 4,096 shapes seen last: journeys rarely have more than a few dozen touches).
+    """
+    if model is Model.LINEAR:
+        return (Fraction(1, count),) * count
+    return tuple(_anchored(count, *_ANCHORS[model](count, lead, opportunity)))
+
+
+def _first(count: int, lead: int | None, opportunity: int | None) -> tuple[list[Anchor], Fraction]:
     return [(0, Fraction(1))], Fraction(0)
 
 
-def _last(journey: Journey, count: int) -> tuple[list[Anchor], Fraction]:
+def _last(count: int, lead: int | None, opportunity: int | None) -> tuple[list[Anchor], Fraction]:
     return [(count - 1, Fraction(1))], Fraction(0)
 
 
-def _u_shaped(journey: Journey, count: int) -> tuple[list[Anchor], Fraction]:
-    return [(0, Fraction(2, 5)), (journey.lead, Fraction(2, 5))], Fraction(1, 5)
+def _u_shaped(
+    count: int, lead: int | None, opportunity: int | None
+) -> tuple[list[Anchor], Fraction]:
+    return [(0, Fraction(2, 5)), (lead, Fraction(2, 5))], Fraction(1, 5)
 
 
-def _w_shaped(journey: Journey, count: int) -> tuple[list[Anchor], Fraction]:
+def _w_shaped(
+    count: int, lead: int | None, opportunity: int | None
+) -> tuple[list[Anchor], Fraction]:
     third = Fraction(3, 10)
-    return [(0, third), (journey.lead, third), (journey.opportunity, third)], Fraction(1, 10)
+    return [(0, third), (lead, third), (opportunity, third)], Fraction(1, 10)
 
 
 _ANCHORS = {
