@@ -130,6 +130,11 @@ def test_a_revoked_or_read_only_key_cannot_send(store: Engine, client: TestClien
             "/v1/batch",
             b'{"batch": [{"type": "identify", "userId": "u", "traits": {"\\u0000": 1}}]}',
         ),
+        (
+            "/v1/track",
+            b'{"type": "track", "event": "a", "userId": "u", "properties": {"x": "\\ud800"}}',
+        ),
+        ("/v1/batch", b'{"batch": [{"type": "identify", "userId": "\\udfff"}]}'),
     ],
 )
 def test_malformed_bodies_are_400(

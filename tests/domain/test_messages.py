@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from embudo.domain.messages import Message, holds_nul
+from embudo.domain.messages import Message, holds_unstorable
 
 RECEIVED = datetime(2024, 3, 5, 12, tzinfo=UTC)
 
@@ -251,7 +251,10 @@ def test_properties_seen_expose_the_page_context(
         ({"k": ["x", {"deep": "\x00"}]}, True),
         ({"\x00": 1}, True),
         ([1, 2.5, None, True, "\\u0000"], False),
+        ("año \ud800", True),
+        ({"k": ["\udfff"]}, True),
+        ("año 😀 perché", False),
     ],
 )
-def test_holds_nul_looks_into_keys_and_nested_values(value: object, held: bool) -> None:
-    assert holds_nul(value) is held
+def test_holds_unstorable_looks_into_keys_and_nested_values(value: object, held: bool) -> None:
+    assert holds_unstorable(value) is held

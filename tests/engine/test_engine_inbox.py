@@ -113,12 +113,13 @@ def test_an_applier_keeps_going_until_nothing_is_queued(store: Engine) -> None:
 def test_a_batch_the_engine_cannot_apply_becomes_dead_letters_and_the_rest_goes_on(
     store: Engine,
 ) -> None:
-    """Out of range once in UTC: the engine fails on it (it is not refused when read)."""
+    """A lone surrogate is read as text, then cannot be encoded for the database (on either
+    backend): the engine fails on it."""
     ws = install(store)
     first = put(store, ws, [track("m1", "webinar_registered", at(), user="u1")])
-    overflowing = {**track("m2", "webinar_registered", at(), user="u2")}
-    overflowing["timestamp"] = "9999-12-31T23:59:59-14:00"
-    put(store, ws, [track("m3", "webinar_registered", at(), user="u2"), overflowing])
+    unwritable = {**track("m2", "webinar_registered", at(), user="u2")}
+    unwritable["properties"] = {"note": "\ud800"}
+    put(store, ws, [track("m3", "webinar_registered", at(), user="u2"), unwritable])
     put(store, ws, [track("m4", "webinar_registered", at(), user="u3")])
     holding(first).keep_applying(lambda: NOW, linger=0)
     with store.connect() as conn:
@@ -126,7 +127,7 @@ def test_a_batch_the_engine_cannot_apply_becomes_dead_letters_and_the_rest_goes_
         letters = conn.execute(select(dead_letters.c.message_id, dead_letters.c.reason)).all()
     assert stored == {"m1", "m4"} and rows(store, inbox) == 0
     assert sorted(message_id for message_id, _ in letters) == ["m2", "m3"]
-    assert all(reason.startswith("could not be applied: OverflowError") for _, reason in letters)
+    assert all(reason.startswith("could not be applied: ") for _, reason in letters)
 
 
 def test_a_holder_letting_go_sees_a_batch_stored_meanwhile(store: Engine) -> None:

@@ -17,10 +17,13 @@ from typing import Any
 from fastapi import Request
 
 from embudo.api.problems import ProblemError
-from embudo.domain.messages import MAX_MESSAGE_BYTES, holds_nul
+from embudo.domain.messages import MAX_MESSAGE_BYTES, holds_unstorable
 
 MAX_BATCH_BYTES = 500 * 1024
-NUL_REFUSED = "the body holds a NUL character (U+0000), which cannot be stored: remove it"
+UNSTORABLE = (
+    "the body holds a NUL character (U+0000) or an unpaired surrogate (\\uD800-\\uDFFF), "
+    "which cannot be stored: remove it"
+)
 
 
 async def segment_document(request: Request, limit: int) -> dict[str, Any]:
@@ -55,8 +58,8 @@ def _object(text: bytes) -> dict[str, Any]:
         raise ProblemError(400, "body.malformed", f"the body is not valid JSON: {error}") from error
     if not isinstance(document, dict):
         raise ProblemError(400, "body.malformed", "the body must be a JSON object")
-    if holds_nul(document):
-        raise ProblemError(400, "body.malformed", NUL_REFUSED)
+    if holds_unstorable(document):
+        raise ProblemError(400, "body.malformed", UNSTORABLE)
     return document
 
 

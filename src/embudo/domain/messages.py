@@ -31,18 +31,28 @@ from pydantic import (
 MAX_MESSAGE_BYTES = 32 * 1024
 
 
-def holds_nul(value: object) -> bool:
-    """True when a text anywhere in `value` (keys included) holds U+0000.
+def holds_unstorable(value: object) -> bool:
+    """True when a text anywhere in `value` (keys included) holds U+0000 or an unpaired
+    surrogate (U+D800 to U+DFFF alone, which JSON's `\\uD800` escape can spell).
 
-    PostgreSQL cannot store that character in text or JSONB, so a body holding
-    one is refused whole at the door rather than failing half-way through a write.
+    PostgreSQL cannot store U+0000 in text or JSONB, and no database can store
+    a lone surrogate as UTF-8, so a body holding one is refused whole at the
+    door rather than failing half-way through a write.
     """
     if isinstance(value, str):
-        return "\x00" in value
+        return "\x00" in value or (not value.isascii() and _unencodable(value))
     if isinstance(value, dict):
-        return any(holds_nul(key) or holds_nul(item) for key, item in value.items())
+        return any(holds_unstorable(key) or holds_unstorable(item) for key, item in value.items())
     if isinstance(value, list):
-        return any(holds_nul(item) for item in value)
+        return any(holds_unstorable(item) for item in value)
+    return False
+
+
+def _unencodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
     return False
 
 

@@ -252,7 +252,8 @@ def _set_aside(batch: Queued, reason: str) -> list[Rejection]:
     return [
         Rejection(
             f"{batch.source}[{index}]",
-            json.dumps(document, ensure_ascii=False, default=str),
+            # Escaped: the text that made the batch fail may be what cannot be stored.
+            json.dumps(document, default=str),
             reason,
             _message_id(document),
         )

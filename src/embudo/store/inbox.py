@@ -38,7 +38,8 @@ def put(
     row = {
         "workspace_id": workspace_id,
         "source": source,
-        "documents": json.dumps(list(documents), ensure_ascii=False),
+        # Escaped: any text JSON can spell is stored, whatever the engine makes of it later.
+        "documents": json.dumps(list(documents)),
         "size": len(documents),
         "received_at": at,
     }

@@ -11,7 +11,7 @@ from starlette.datastructures import URL
 
 from embudo.api import cursors
 from embudo.domain.errors import InvalidInput
-from embudo.domain.messages import holds_nul
+from embudo.domain.messages import holds_unstorable
 from embudo.store.keyset import Mark
 
 Item = TypeVar("Item")
@@ -26,9 +26,13 @@ class Closed(BaseModel):
     @field_validator("*")
     @classmethod
     def _storable(cls, value: Any) -> Any:
-        """Refuse U+0000 in any text: PostgreSQL cannot store it (a 422, nothing written)."""
-        if holds_nul(value):
-            raise ValueError("a NUL character (U+0000) cannot be stored: remove it")
+        """Refuse U+0000 or an unpaired surrogate in any text: neither can be stored (a 422,
+        nothing written)."""
+        if holds_unstorable(value):
+            raise ValueError(
+                "a NUL character (U+0000) or an unpaired surrogate (\\uD800-\\uDFFF) "
+                "cannot be stored: remove it"
+            )
         return value
 
 
