@@ -5,6 +5,7 @@ A plain module (not fixtures) so each test reads as the story it tells.
 
 from __future__ import annotations
 
+import base64
 import socket
 import threading
 import time
@@ -40,6 +41,11 @@ def make_key(engine: Engine, workspace: str = "default", role: Role = Role.ADMIN
     with engine.begin() as conn:
         workspace_id = open_workspace(conn, workspace).id
         return create_key(conn, workspace_id, f"test {role}", role, now=NOW).secret
+
+
+def basic(key: str) -> dict[str, str]:
+    """The HTTP basic-auth header a Segment client sends: the write key as the user."""
+    return {"Authorization": "Basic " + base64.b64encode(f"{key}:".encode()).decode()}
 
 
 def count(engine: Engine, table: Table, **where: Any) -> int:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from api_support import count, make_key, make_workspace, wait_applied
+from api_support import basic, count, make_key, make_workspace, wait_applied
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, update
 
@@ -25,10 +24,6 @@ def client(store: Engine) -> Iterator[TestClient]:
     make_workspace(store)
     with TestClient(create_app(engine=store)) as client:
         yield client
-
-
-def basic(key: str) -> dict[str, str]:
-    return {"Authorization": "Basic " + base64.b64encode(f"{key}:".encode()).decode()}
 
 
 def batch(number: int) -> dict[str, object]:

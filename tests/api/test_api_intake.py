@@ -6,7 +6,6 @@ as Segment does, keeping the messages it cannot read as dead letters.
 
 from __future__ import annotations
 
-import base64
 import gzip
 import json
 from collections.abc import Iterator
@@ -14,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from api_support import assert_problem, count, make_key, make_workspace
+from api_support import assert_problem, basic, count, make_key, make_workspace
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
@@ -30,10 +29,6 @@ def client(store: Engine) -> Iterator[TestClient]:
     make_workspace(store)
     with TestClient(create_app(engine=store)) as client:
         yield client
-
-
-def basic(key: str) -> dict[str, str]:
-    return {"Authorization": "Basic " + base64.b64encode(f"{key}:".encode()).decode()}
 
 
 def test_track_with_basic_auth_is_stored(store: Engine, client: TestClient) -> None:

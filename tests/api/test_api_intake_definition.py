@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import base64
-
-from api_support import make_key, make_workspace
+from api_support import basic, make_key, make_workspace
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
@@ -13,10 +11,6 @@ from embudo.io.spec_file import template_text
 from embudo.store.tables import score_ledger
 
 SIGNUP = "{name: webinar_signup, event: webinar_registered, points: 10}"
-
-
-def basic(key: str) -> dict[str, str]:
-    return {"Authorization": "Basic " + base64.b64encode(f"{key}:".encode()).decode()}
 
 
 def signup(user: str) -> dict[str, str]:
