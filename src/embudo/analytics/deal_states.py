@@ -33,6 +33,19 @@ def deal_states(source: Source, end: datetime | None) -> ibis.Table:
     history = source.table("deal_stage_history")
     if end is not None:
         history = history.filter(history.occurred_at < end)
+    moves = _grouped_last(history) if source.backend.name in ARG_MAX else _ranked_last(history)
+    return _with_kinds(moves.join(_deals(source), "deal_id"), source.spec)
+
+
+ARG_MAX = frozenset({"duckdb"})
+"""Backends that take a deal's last move with one grouping (`FIRST(… ORDER BY …)`, what
+Ibis's `argmax` becomes there), twice as fast on DuckDB as numbering each deal's moves;
+SQLite has no such aggregate, and PostgreSQL's (`array_agg`) is not faster."""
+
+
+def _ranked_last(history: ibis.Table) -> ibis.Table:
+    """Each deal's last move (latest `occurred_at`, then latest id) found by numbering its
+    moves, joined to its first move's time."""
     latest = ibis.row_number().over(
         group_by=history.deal_id, order_by=[ibis.desc(history.occurred_at), ibis.desc(history.id)]
     )
@@ -45,7 +58,20 @@ def deal_states(source: Source, end: datetime | None) -> ibis.Table:
         stage_at=ranked.occurred_at,
     )
     opened = history.group_by("deal_id").aggregate(opened_at=history.occurred_at.min())
-    return _with_kinds(last.join(opened, "deal_id").join(_deals(source), "deal_id"), source.spec)
+    return last.join(opened, "deal_id")
+
+
+def _grouped_last(history: ibis.Table) -> ibis.Table:
+    """The same columns in one grouping: each value of the deal's last move, by
+    (`occurred_at`, id), and its first move's time."""
+    order = ibis.struct({"at": history.occurred_at, "id": history.id})
+    return history.group_by("deal_id").aggregate(
+        from_stage=history.from_stage.argmax(order),
+        reason=history.reason.argmax(order),
+        stage=history.to_stage.argmax(order),
+        stage_at=history.occurred_at.max(),
+        opened_at=history.occurred_at.min(),
+    )
 
 
 def _deals(source: Source) -> ibis.Table:
