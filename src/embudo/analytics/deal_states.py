@@ -28,7 +28,7 @@ def deal_states(source: Source, end: datetime | None) -> ibis.Table:
     Columns: deal_id, contact_id, pipeline, stage, kind,
     stage_at (when it entered that stage), from_stage and reason (of the move
     into it: a closed deal's stage closed from, a lost one's loss reason),
-    opened_at, amount, channel_id, campaign_id, owner_id.
+    opened_at, amount, expected_close_on, channel_id, campaign_id, owner_id.
     """
     history = source.table("deal_stage_history")
     if end is not None:
@@ -80,6 +80,7 @@ def _deals(source: Source) -> ibis.Table:
         "contact_id",
         "pipeline",
         "amount",
+        "expected_close_on",
         "channel_id",
         "campaign_id",
         "owner_id",

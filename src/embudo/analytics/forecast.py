@@ -33,9 +33,7 @@ def compute(source: Source, window: Window, params: ReportParams) -> list[Row]:
     """One row per pipeline and expected close month (per dimension value)."""
     keys = group_keys(params.by)
     states = deal_states(source, as_of(source, window))
-    open_deals = with_dimension(
-        source, _with_close(source, states.filter(states.kind == OPEN)), params.by
-    )
+    open_deals = with_dimension(source, _with_close(states.filter(states.kind == OPEN)), params.by)
     parts = [*keys, "pipeline", "close_year", "close_month_number"]
     per_stage = open_deals.group_by([*parts, "stage"]).aggregate(
         open_deals=open_deals.count(), amount=open_deals.amount.sum()
@@ -48,14 +46,12 @@ def compute(source: Source, window: Window, params: ReportParams) -> list[Row]:
     return sort_rows(rows, [*keys, "pipeline", "close_month"])
 
 
-def _with_close(source: Source, states: ibis.Table) -> ibis.Table:
+def _with_close(states: ibis.Table) -> ibis.Table:
     """`states` with the year and month of each deal's expected close date (null without)."""
-    deals = source.table("deals")
-    closes = deals.select(close_deal_id=deals.id, close_on=deals.expected_close_on)
-    joined = states.join(closes, states.deal_id == closes.close_deal_id)
-    return joined.mutate(
-        close_year=joined.close_on.year(), close_month_number=joined.close_on.month()
-    ).drop("close_deal_id", "close_on")
+    return states.mutate(
+        close_year=states.expected_close_on.year(),
+        close_month_number=states.expected_close_on.month(),
+    )
 
 
 def _finish(
