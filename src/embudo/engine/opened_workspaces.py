@@ -16,11 +16,10 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from embudo.engine.touches import KnownTouches
-from embudo.store.tables import spec_versions, workspaces
-from embudo.store.workspaces import Workspace, open_workspace
+from embudo.store.workspaces import Workspace, open_workspace, version_in_force
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +42,7 @@ class OpenedWorkspaces:
         """The workspace `name` with the definition in force now, opened again if it changed."""
         with self._lock:
             kept = self._opened.get(name)
-        if kept is not None and kept.workspace.spec_version_id == _version_in_force(conn, name):
+        if kept is not None and kept.workspace.spec_version_id == version_in_force(conn, name):
             return kept
         opened = Opened(open_workspace(conn, name))
         with self._lock:
@@ -61,14 +60,3 @@ class OpenedWorkspaces:
                 {**before.channels, **known.channels}, {**before.campaigns, **known.campaigns}
             )
             self._opened[workspace.name] = Opened(kept.workspace, merged)
-
-
-def _version_in_force(conn: Connection, name: str) -> int | None:
-    """The id of the newest definition version of workspace `name` (as `open_workspace` picks)."""
-    return conn.scalar(
-        select(spec_versions.c.id)
-        .join(workspaces, workspaces.c.id == spec_versions.c.workspace_id)
-        .where(workspaces.c.name == name)
-        .order_by(spec_versions.c.version.desc())
-        .limit(1)
-    )

@@ -49,6 +49,18 @@ def workspace_name_of(conn: Connection, workspace_id: int) -> str | None:
     return conn.scalar(select(workspaces.c.name).where(workspaces.c.id == workspace_id))
 
 
+def version_in_force(conn: Connection, name: str) -> int | None:
+    """The id of workspace `name`'s newest definition version (the one `open_workspace` picks),
+    in one indexed lookup: how a process tells whether what it opened is still current."""
+    return conn.scalar(
+        select(spec_versions.c.id)
+        .join(workspaces, workspaces.c.id == spec_versions.c.workspace_id)
+        .where(workspaces.c.name == name)
+        .order_by(spec_versions.c.version.desc())
+        .limit(1)
+    )
+
+
 def latest_version(conn: Connection, workspace_id: int) -> Any:
     """The newest spec version row of a workspace, or None."""
     return conn.execute(
