@@ -46,7 +46,7 @@ from embudo.engine.ingest import (
     older_objects_set_aside,
     store_rejections,
 )
-from embudo.engine.intake import Incoming, Rejection, read_payload, received
+from embudo.engine.intake import Incoming, Rejection, message_id_of, read_payload, received
 from embudo.engine.opened_workspaces import OpenedWorkspaces
 from embudo.engine.touches import Touches
 from embudo.store.inbox import (
@@ -255,15 +255,10 @@ def _set_aside(batch: Queued, reason: str) -> list[Rejection]:
             # Escaped: the text that made the batch fail may be what cannot be stored.
             json.dumps(document, default=str),
             reason,
-            _message_id(document),
+            message_id_of(document),
         )
         for index, document in enumerate(batch.documents)
     ]
-
-
-def _message_id(document: Any) -> str | None:
-    found = document.get("messageId") if isinstance(document, dict) else None
-    return str(found)[:200] if found is not None else None
 
 
 def _incoming(batch: Queued) -> list[Incoming]:

@@ -52,8 +52,7 @@ def read_payload(source: str, document: Any, size: int | None = None) -> Incomin
     """
     if not isinstance(document, dict):
         return Rejection(source, _text(document), "a message must be a JSON object")
-    message_id = document.get("messageId")
-    message_id = str(message_id)[:200] if message_id is not None else None
+    message_id = message_id_of(document)
     size = len(_text(document).encode()) if size is None else size
     if size > MAX_MESSAGE_BYTES:
         reason = f"message is {size} bytes, over the {MAX_MESSAGE_BYTES} byte limit"
@@ -62,6 +61,12 @@ def read_payload(source: str, document: Any, size: int | None = None) -> Incomin
         return Message.model_validate(document)
     except ValidationError as error:
         return Rejection(source, _text(document), _reason(error), message_id)
+
+
+def message_id_of(document: Any) -> str | None:
+    """The `messageId` a document carries, cut to what a dead letter keeps (or None)."""
+    found = document.get("messageId") if isinstance(document, dict) else None
+    return str(found)[:200] if found is not None else None
 
 
 def received(items: Iterable[Incoming], at: datetime) -> list[Incoming]:
