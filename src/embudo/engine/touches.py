@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, Table, insert, select
 
 from embudo.domain.channels import channel_of
 from embudo.domain.messages import Message
@@ -68,34 +69,32 @@ class Touches:
         return KnownTouches(dict(self.channels), dict(self.campaigns))
 
     def _channel(self, conn: Connection, key: str) -> int:
-        where = (channels.c.workspace_id == self.workspace_id) & (channels.c.key == key)
-        found = conn.scalar(select(channels.c.id).where(where))
-        if found is None:
-            row = {
-                "workspace_id": self.workspace_id,
-                "key": key,
-                "label": self.labels.get(key, key),
-            }
-            found = conn.execute(insert(channels).returning(channels.c.id), row).scalar_one()
-        self.channels[key] = int(found)
-        return int(found)
+        row = {"workspace_id": self.workspace_id, "key": key, "label": self.labels.get(key, key)}
+        found = _found_or_added(conn, channels, channels.c.key == key, row)
+        self.channels[key] = found
+        return found
 
     def _campaign(self, conn: Connection, channel_id: int, message: Message, now: datetime) -> int:
         campaign = message.context.campaign
         assert campaign is not None and campaign.name
-        where = (campaigns.c.workspace_id == self.workspace_id) & (
-            campaigns.c.name == campaign.name
-        )
-        found = conn.scalar(select(campaigns.c.id).where(where))
-        if found is None:
-            row = {
-                "workspace_id": self.workspace_id,
-                "channel_id": channel_id,
-                "name": campaign.name,
-                "source": campaign.source,
-                "medium": campaign.medium,
-                "created_at": now,
-            }
-            found = conn.execute(insert(campaigns).returning(campaigns.c.id), row).scalar_one()
-        self.campaigns[campaign.name] = int(found)
-        return int(found)
+        row = {
+            "workspace_id": self.workspace_id,
+            "channel_id": channel_id,
+            "name": campaign.name,
+            "source": campaign.source,
+            "medium": campaign.medium,
+            "created_at": now,
+        }
+        found = _found_or_added(conn, campaigns, campaigns.c.name == campaign.name, row)
+        self.campaigns[campaign.name] = found
+        return found
+
+
+def _found_or_added(conn: Connection, table: Table, named: Any, row: dict[str, Any]) -> int:
+    """The id of the workspace's row of `table` that `named` picks, added as `row` if none:
+    another process may have added it since this run read the table."""
+    where = (table.c.workspace_id == row["workspace_id"]) & named
+    found = conn.scalar(select(table.c.id).where(where))
+    if found is None:
+        found = conn.execute(insert(table).returning(table.c.id), row).scalar_one()
+    return int(found)
