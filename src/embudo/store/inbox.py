@@ -15,10 +15,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, delete, exists, func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from embudo.store.sets import among
 from embudo.store.tables import inbox, inbox_leases
+from embudo.store.upsert import insert_or
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,10 +91,9 @@ def take_lease(
     """Become the workspace's applier until `until`, unless someone's lease is still live."""
     expired = (inbox_leases.c.workspace_id == workspace_id) & (inbox_leases.c.expires_at <= now)
     conn.execute(delete(inbox_leases).where(expired))
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     row = {"workspace_id": workspace_id, "holder": holder, "expires_at": until}
     added = conn.execute(
-        dialect.insert(inbox_leases)
+        insert_or(conn, inbox_leases)
         .values(**row)
         .on_conflict_do_nothing(index_elements=["workspace_id"])
         .returning(inbox_leases.c.workspace_id)

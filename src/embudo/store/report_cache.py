@@ -17,7 +17,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Table, delete, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from embudo.store.tables import (
     contacts,
@@ -33,6 +32,7 @@ from embudo.store.tables import (
     tasks,
     users,
 )
+from embudo.store.upsert import insert_or
 
 APPENDED: tuple[Table, ...] = (
     contacts,
@@ -141,8 +141,7 @@ def store_entry(conn: Connection, key: CacheKey, entry: CacheEntry) -> None:
         "refresh_started_at": None,
     }
     row = {"workspace_id": key.workspace_id, "key": key.key, "report": key.report}
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(report_cache).values(**row, params=key.params, **values)
+    statement = insert_or(conn, report_cache).values(**row, params=key.params, **values)
     conn.execute(
         statement.on_conflict_do_update(index_elements=["workspace_id", "key"], set_=values)
     )
@@ -153,9 +152,8 @@ def claim_first(conn: Connection, key: CacheKey, now: datetime, timeout: timedel
     take over one whose claim is older than `timeout`; False while another one holds it."""
     row = {"workspace_id": key.workspace_id, "key": key.key, "report": key.report}
     pending = {"data_version": PENDING, "computed_at": now, "result": PENDING}
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     added = conn.execute(
-        dialect.insert(report_cache)
+        insert_or(conn, report_cache)
         .values(**row, params=key.params, **pending, refresh_started_at=now)
         .on_conflict_do_nothing(index_elements=["workspace_id", "key"])
         .returning(report_cache.c.id)
