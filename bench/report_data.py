@@ -7,7 +7,8 @@ workspace's time zone) this writes the history tables directly — SQLAlchemy
 Core `insert` executemany, one transaction per chunk of contacts, ids
 assigned by the generator (`report_history`). The caches the engine keeps
 (`contacts.stage`, `owner_id`, `deals.stage`/`status`) are written equal to
-what the history says. A fresh SQLite file, or a PostgreSQL schema dropped
+what the history says, and `lifecycle_visits` is written from the moves at the
+end (`store.visits.rebuild_visits`). A fresh SQLite file, or a PostgreSQL schema dropped
 and created again; PostgreSQL is `ANALYZE`d afterwards, as autovacuum would.
 
     .venv/bin/python bench/report_data.py --db sqlite:///bench/out/reports.db \
@@ -32,6 +33,7 @@ from embudo.io.spec_file import parse_spec, template_text
 from embudo.store import tables
 from embudo.store.schema import upgrade
 from embudo.store.session import connect
+from embudo.store.visits import rebuild_visits
 from report_history import History
 from report_rows import NOW, START, Context, Row, Sizes, Touch
 
@@ -68,6 +70,8 @@ def build(url: str, sizes: Sizes) -> dict[str, int]:
             history.contact(number)
         _write(engine, history.rows.take(), written)
         _progress(first + CHUNK_CONTACTS, sizes, written, time.perf_counter() - started)
+    with engine.begin() as conn:
+        rebuild_visits(conn, context.workspace_id)
     _analyze(engine)
     engine.dispose()
     return written

@@ -3,7 +3,9 @@
 For every contact of a workspace:
 - `contacts.stage` is the `to_stage` of its last transition (by occurred_at, id);
 - `fit_score`, `engagement_score` and `score` are the ledger summed as of
-  `scored_at`, engagement decayed as `p * 0.5 ** (age_days / half_life)`.
+  `scored_at`, engagement decayed as `p * 0.5 ** (age_days / half_life)`;
+- `lifecycle_visits` holds one row per transition, ended by the contact's
+  next transition (when, after how many whole seconds, which move and reason).
 
 Reusable by any test that ingests a stream (the demo test included): call
 `history_violations` and assert it returns nothing.
@@ -11,13 +13,14 @@ Reusable by any test that ingests a stream (the demo test included): call
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, select
 
-from embudo.store.tables import contacts, lifecycle_transitions, score_ledger
+from embudo.store.tables import contacts, lifecycle_transitions, lifecycle_visits, score_ledger
 
 TOLERANCE = 1e-6
 
@@ -49,11 +52,12 @@ def history_violations(store: Engine, workspace_id: int) -> list[str]:
         moves = _last_moves(conn, workspace_id)
         ledger = _ledger(conn, workspace_id)
         rows = conn.execute(select(contacts).where(contacts.c.workspace_id == workspace_id))
-        return [
+        found = [
             problem
             for row in rows
             for problem in _violations(row, moves.get(row.id), ledger.get(row.id, []))
         ]
+        return found + _visit_violations(conn, workspace_id)
 
 
 def _violations(row: Any, last_move: str | None, ledger: list[Any]) -> list[str]:
@@ -90,3 +94,55 @@ def _ledger(conn: Connection, workspace_id: int) -> dict[int, list[Any]]:
     ):
         found[row.contact_id].append(row)
     return found
+
+
+def _visit_violations(conn: Connection, workspace_id: int) -> list[str]:
+    """Every transition whose cached visit is missing or says something else, and stray rows."""
+    expected = _expected_visits(conn, workspace_id)
+    v = lifecycle_visits
+    rows = conn.execute(select(v).where(v.c.workspace_id == workspace_id)).all()
+    cached = {
+        row.transition_id: (
+            row.contact_id,
+            row.stage,
+            row.entered_at,
+            row.left_at,
+            row.seconds,
+            row.next_move,
+            row.next_reason,
+        )
+        for row in rows
+    }
+    return [
+        f"transition {key}: visit {cached.get(key)!r}, history says {want!r}"
+        for key, want in expected.items()
+        if cached.get(key) != want
+    ] + [f"visit {key}: no such transition" for key in cached.keys() - expected.keys()]
+
+
+def _expected_visits(conn: Connection, workspace_id: int) -> dict[int, tuple[Any, ...]]:
+    t = lifecycle_transitions
+    moves = conn.execute(
+        select(t.c.id, t.c.contact_id, t.c.to_stage, t.c.occurred_at, t.c.move, t.c.reason)
+        .where(t.c.workspace_id == workspace_id)
+        .order_by(t.c.contact_id, t.c.occurred_at, t.c.id)
+    ).all()
+    found = {}
+    for move, after in zip(moves, [*moves[1:], None], strict=True):
+        nxt = after if after is not None and after.contact_id == move.contact_id else None
+        left_at = nxt.occurred_at if nxt else None
+        seconds = _whole(left_at) - _whole(move.occurred_at) if left_at else None
+        found[move.id] = (
+            move.contact_id,
+            move.to_stage,
+            move.occurred_at,
+            left_at,
+            seconds,
+            nxt.move if nxt else None,
+            nxt.reason if nxt else None,
+        )
+    return found
+
+
+def _whole(moment: datetime) -> int:
+    return math.floor(moment.timestamp())

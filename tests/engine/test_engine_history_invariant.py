@@ -18,11 +18,14 @@ from funnel_support import (
     workspace,
 )
 from invariants import history_violations
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func, select
 
 from embudo.domain.errors import MoveNotAllowed, NotFound
 from embudo.domain.spec import MoveKind
 from embudo.engine.moves import move_contact
+from embudo.store import schema
+from embudo.store.tables import lifecycle_visits
+from embudo.store.workspaces import Workspace
 
 FUNNEL_EVENTS = ("webinar_registered", "webinar_watched", "trial_started", "price_list_downloaded")
 
@@ -63,6 +66,29 @@ def _person(rng: Random, n: int) -> list[Message]:
 
 
 def test_caches_match_history_after_a_realistic_stream(store: Engine) -> None:
+    ws = _realistic_history(store)
+
+    stages = {row.stage for row in live_contacts(store)}
+    assert {"visitor", "lead", "mql", "sql", "nurture", "disqualified"} <= stages
+    assert history_violations(store, ws.id) == []
+
+
+def test_the_upgrade_to_0012_writes_the_visits_of_the_history_already_stored(
+    store: Engine,
+) -> None:
+    ws = _realistic_history(store)
+    schema.downgrade(store, "0011")
+
+    schema.upgrade(store)
+
+    with store.connect() as conn:
+        visits = conn.scalar(select(func.count()).select_from(lifecycle_visits))
+    assert visits is not None and visits > 300
+    assert history_violations(store, ws.id) == []
+
+
+def _realistic_history(store: Engine) -> Workspace:
+    """300 people, half their messages late and shuffled, some recycled by a person between."""
     rng = Random(20240301)
     stream = [message for n in range(300) for message in _person(rng, n)]
     install(store)
@@ -89,8 +115,5 @@ def test_caches_match_history_after_a_realistic_stream(store: Engine) -> None:
             except (MoveNotAllowed, NotFound):  # not an MQL yet, or never signed up
                 continue
     feed(store, rest, batch_size=97, now=at(120))
-
     assert moved > 3
-    stages = {row.stage for row in live_contacts(store)}
-    assert {"visitor", "lead", "mql", "sql", "nurture", "disqualified"} <= stages
-    assert history_violations(store, ws.id) == []
+    return ws

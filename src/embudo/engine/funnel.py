@@ -44,6 +44,7 @@ from embudo.engine.touches import Touches
 from embudo.store.bulk import Bulk, insert_rows
 from embudo.store.sets import among
 from embudo.store.tables import companies, contacts, events, lifecycle_transitions, score_ledger
+from embudo.store.visits import refresh_visits
 from embudo.store.workspaces import Workspace
 
 TRAIT_MESSAGES = frozenset({"identify", "group"})
@@ -395,6 +396,7 @@ def _write(
 ) -> None:
     insert_rows(conn, score_ledger, ledger)
     insert_rows(conn, lifecycle_transitions, moves)
+    refresh_visits(conn, {row["contact_id"] for row in moves})
     for statement, rows in ((_CACHE, caches), (_TOUCH, touches)):
         statement.run(conn, [_bound(row) for row in rows])
 

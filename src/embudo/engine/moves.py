@@ -21,6 +21,7 @@ from embudo.domain.spec import MoveKind
 from embudo.engine.playbooks import run_playbooks
 from embudo.store.contacts import find_contact
 from embudo.store.tables import contacts, lifecycle_transitions
+from embudo.store.visits import refresh_visits
 from embudo.store.workspaces import Workspace
 
 _MOVE_TYPES = {
@@ -143,6 +144,7 @@ def record_move(
             recorded_at=now,
         )
     )
+    refresh_visits(conn, [contact_id])
     conn.execute(
         update(contacts).where(contacts.c.id == contact_id).values(stage=to_stage, stage_at=at)
     )

@@ -281,6 +281,35 @@ lifecycle_transitions = Table(
 """Append-only. The reports read each contact's moves in time order, and one stage's
 entries, from the last two indexes (migration 0007)."""
 
+lifecycle_visits = Table(
+    "lifecycle_visits",
+    metadata,
+    Column("transition_id", Id, ForeignKey("lifecycle_transitions.id"), primary_key=True),
+    _workspace(),
+    Column("contact_id", Id, ForeignKey("contacts.id"), nullable=False),
+    Column("stage", String(64), nullable=False),
+    Column("entered_at", UtcDateTime, nullable=False),
+    Column("left_at", UtcDateTime, nullable=True),
+    Column("seconds", Integer, nullable=True),
+    Column("next_move", String(16), nullable=True),
+    Column("next_reason", String(200), nullable=True),
+    Index("ix_lifecycle_visits_contact", "contact_id"),
+    Index(
+        "ix_lifecycle_visits_workspace_stage",
+        "workspace_id",
+        "stage",
+        "entered_at",
+        "left_at",
+        "seconds",
+        "contact_id",
+    ),
+)
+"""A cache the engine keeps equal to what `lifecycle_transitions` says (`store.visits`): one
+row per move, the visit it starts, ended by the contact's next move (by occurred_at, id) —
+when (`left_at`), after how many whole seconds (`seconds`, floored epochs) and by which move
+and reason. Reports read visits from it instead of pairing every move with the next one;
+its last index holds all a per-stage total reads, in stage order (migration 0012)."""
+
 lists = Table(
     "lists",
     metadata,
