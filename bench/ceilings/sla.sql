@@ -1,5 +1,6 @@
 -- sla over all history: per calendar month in Madrid, the MQL entries, what sales answered
--- (the contact's next move), the first touch before the contact's next entry, and the wins.
+-- (the contact's next move, as the entry's lifecycle_visits row holds it), the first touch before
+-- the contact's next entry, and the wins.
 WITH ws AS (SELECT id FROM workspaces WHERE name = 'default'),
 moves AS (SELECT * FROM lifecycle_transitions WHERE workspace_id = (SELECT id FROM ws)),
 moments AS (
@@ -17,9 +18,9 @@ months AS (
     FROM span, generate_series(first, last, INTERVAL 1 MONTH) AS s(m)
 ),
 answered AS (
-    SELECT id, contact_id, to_stage, occurred_at,
-           lead(move) OVER next AS answer, lead(reason) OVER next AS reason
-    FROM moves WINDOW next AS (PARTITION BY contact_id ORDER BY occurred_at, id)
+    SELECT transition_id AS id, contact_id, stage AS to_stage, entered_at AS occurred_at,
+           next_move AS answer, next_reason AS reason
+    FROM lifecycle_visits WHERE workspace_id = (SELECT id FROM ws)
 ),
 entries AS (
     SELECT a.id, a.contact_id, a.occurred_at, a.answer, a.reason,

@@ -1,13 +1,12 @@
 -- time-in-stage over all history as of the fixture's NOW: every visit (a move into a stage until
--- the subject's next move, or NOW while open), lifecycle stages of live contacts but the last,
--- then the pipeline's open stages.
+-- the subject's next move, or NOW while open), lifecycle stages of live contacts but the last
+-- (their visits as the snapshot's lifecycle_visits holds them), then the pipeline's open stages.
 WITH ws AS (SELECT id FROM workspaces WHERE name = 'default'),
 now AS (SELECT floor(epoch(TIMESTAMPTZ '2026-01-30 00:00:00+00')) AS s),
 lifecycle AS (
-    SELECT contact_id, to_stage AS stage, occurred_at,
-           lead(occurred_at) OVER (PARTITION BY contact_id ORDER BY occurred_at, id) AS left_at
-    FROM lifecycle_transitions
-    WHERE workspace_id = (SELECT id FROM ws) AND occurred_at < TIMESTAMPTZ '2026-01-30 00:00:00+00'
+    SELECT contact_id, stage, entered_at AS occurred_at, left_at, seconds
+    FROM lifecycle_visits
+    WHERE workspace_id = (SELECT id FROM ws) AND entered_at < TIMESTAMPTZ '2026-01-30 00:00:00+00'
 ),
 pipeline AS (
     SELECT deal_id, to_stage AS stage, occurred_at,
@@ -17,8 +16,7 @@ pipeline AS (
 ),
 visits AS (
     SELECT 0 AS scope_rank, 'lifecycle' AS scope, NULL AS pipeline, v.stage, v.left_at IS NULL AS open,
-           coalesce(floor(epoch(v.left_at)), (SELECT s FROM now)) - floor(epoch(v.occurred_at))
-               AS seconds
+           coalesce(v.seconds, (SELECT s FROM now) - floor(epoch(v.occurred_at))) AS seconds
     FROM lifecycle v
     JOIN contacts c ON c.id = v.contact_id AND c.merged_into_id IS NULL
         AND c.workspace_id = (SELECT id FROM ws)

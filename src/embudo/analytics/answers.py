@@ -21,7 +21,6 @@ import ibis
 
 from embudo.analytics.report import epoch_seconds
 from embudo.analytics.source import Source
-from embudo.analytics.stage_visits import time_order
 from embudo.domain.sla import SALES_ACTIVITIES, SALES_MOVES
 
 
@@ -75,14 +74,17 @@ def _outcomes(source: Source) -> ibis.Table:
 
 def _answers(source: Source) -> ibis.Table:
     """Every entry (counted or not: a later one ends the earlier one's wait) with its answer:
-    contact_id, occurred_at, entry_id, the contact's next move and its reason."""
-    moves = source.table("lifecycle_transitions")
-    by_contact = ibis.window(group_by=moves.contact_id, order_by=time_order(moves))
-    ranked = moves.mutate(
-        answer=moves.move.lead().over(by_contact), reason=moves.reason.lead().over(by_contact)
+    contact_id, occurred_at, entry_id, the contact's next move and its reason — read from the
+    entry's visit, which the engine keeps with the move that ended it (`store.visits`)."""
+    visits = source.table("lifecycle_visits")
+    entries = visits.filter(visits.stage == source.spec.handoff.stage)
+    return entries.select(
+        "contact_id",
+        occurred_at=entries.entered_at,
+        answer=entries.next_move,
+        reason=entries.next_reason,
+        entry_id=entries.transition_id,
     )
-    entries = ranked.filter(ranked.to_stage == source.spec.handoff.stage)
-    return entries.select("contact_id", "occurred_at", "answer", "reason", entry_id=entries.id)
 
 
 def _stream(entries: ibis.Table, touches: ibis.Table) -> ibis.Table:

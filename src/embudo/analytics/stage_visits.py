@@ -5,7 +5,10 @@ contact, a stage-history row of a deal) and ends with the subject's next
 move, whatever it is — forward, backward or to the same stage. A subject
 that left a stage and came back has two visits. A visit not ended by the
 report's moment is **open** and is measured up to that moment, so a stage
-where subjects sit and never leave does not look fast.
+where subjects sit and never leave does not look fast. A deal's visits are
+paired in the query (`visits`); a contact's are read from the
+`lifecycle_visits` cache the engine keeps (`cached_visits`), because pairing
+millions of lifecycle moves sorts them all.
 """
 
 from __future__ import annotations
@@ -61,6 +64,21 @@ def visits(moves: ibis.Table, subject: str, moment: datetime) -> ibis.Table:
     )
 
 
+def cached_visits(cached: ibis.Table, moment: datetime) -> ibis.Table:
+    """`visits` of contacts, from the `lifecycle_visits` rows the engine keeps: each move
+    with when it was left and after how many whole seconds (`store.visits`)."""
+    seen = cached.filter(cached.entered_at < moment)
+    still = seen.left_at.isnull() | (seen.left_at >= moment)
+    until_now = ibis.literal(floored(moment)) - epoch_seconds(seen.entered_at)
+    return seen.select(
+        "contact_id",
+        "stage",
+        "entered_at",
+        seconds=ibis.ifelse(still, until_now, seen.seconds.cast("int64")),
+        open=still,
+    )
+
+
 def time_order(moves: ibis.Table) -> list[ibis.Value]:
     """`occurred_at`, then `id`: the order of a subject's moves, as the store's index holds it.
 
@@ -74,20 +92,3 @@ def time_order(moves: ibis.Table) -> list[ibis.Value]:
 def floored(moment: datetime) -> int:
     """`moment` in whole epoch seconds, floored like `epoch_seconds` floors stored moments."""
     return math.floor(moment.timestamp())
-
-
-def with_middle(rows: ibis.Table, keys: list[str], value: str) -> ibis.Table:
-    """`rows` with `middle`: true for the middle one (odd count) or two (even count) of
-    `value` in its group's sorted order (groups by `keys`).
-
-    The median is the mean of those, taken in Python: engines' own medians
-    differ (interpolating or picking a row, exact or approximate), while
-    sorting and picking positions is exact everywhere. Position p (from 0) of
-    n is in the middle when n - 2 <= 2p <= n.
-    """
-    ordered = ibis.window(group_by=keys, order_by=rows[value])
-    position = ibis.row_number().over(ordered)
-    # The whole group, over the same order: one sort serves both windows.
-    whole = ibis.window(group_by=keys, order_by=rows[value], rows=(None, None))
-    size = rows[value].count().over(whole)
-    return rows.mutate(middle=(position * 2 >= size - 2) & (position * 2 <= size))

@@ -15,13 +15,14 @@ from typing import Any
 
 import ibis
 
+from embudo.analytics import medians
 from embudo.analytics.deal_states import OPEN, stage_kind
 from embudo.analytics.dimensions import group_keys, with_dimension
 from embudo.analytics.lifecycle_stages import live_contacts, merged_away
 from embudo.analytics.params import EVERY_DIMENSION, Dimension, DimensionKind, ReportParams
 from embudo.analytics.report import Report, Row, during, sort_rows
 from embudo.analytics.source import Source
-from embudo.analytics.stage_visits import as_of, visits, with_middle
+from embudo.analytics.stage_visits import as_of, cached_visits, visits
 from embudo.analytics.windows import Window
 from embudo.domain import metrics
 from embudo.domain.spec import FunnelSpec
@@ -57,10 +58,7 @@ def _lifecycle_visits(
     The contact is joined only to look `--by` up; otherwise the visits are
     checked against the few contacts merged away, which spares a lookup per visit.
     """
-    moves = source.table("lifecycle_transitions").select(
-        "contact_id", "to_stage", "occurred_at", "id"
-    )
-    seen = visits(moves, "contact_id", moment)
+    seen = cached_visits(source.table("lifecycle_visits"), moment)
     final = source.spec.lifecycle.funnel[-1].key
     kept = seen.filter(during(seen.entered_at, window) & (seen.stage != final))
     if not group_keys(by):
@@ -71,10 +69,15 @@ def _lifecycle_visits(
 def _pipeline_visits(
     source: Source, window: Window, moment: datetime, by: Dimension | None
 ) -> ibis.Table:
-    """Visits of deals to open stages (a stage no longer defined counts as open)."""
+    """Visits of deals to open stages (a stage no longer defined counts as open).
+
+    Each visit's deal is looked up by its key (`keyed`): SQLite would rather
+    read every deal of the workspace and look its visits up in an index built
+    for the query.
+    """
     history = source.table("deal_stage_history").select("deal_id", "to_stage", "occurred_at", "id")
     seen = visits(history, "deal_id", moment)
-    deals = source.table("deals")
+    deals = source.table("deals", keyed=True)
     subjects = seen.filter(during(seen.entered_at, window)).join(
         deals.select(
             "pipeline", "channel_id", "campaign_id", "owner_id", "contact_id", deal_id=deals.id
@@ -94,11 +97,8 @@ def _summary(source: Source, seen: ibis.Table, keys: list[str], scope: str) -> l
             **_counts(counted), median_seconds=counted.seconds.median()
         )
     else:
-        marked = with_middle(counted, keys, "seconds")
-        totals = marked.group_by(keys).aggregate(
-            **_counts(marked),
-            middle_total=marked.seconds.sum(where=marked.middle),
-            middle_count=marked.count(where=marked.middle),
+        totals = counted.group_by(keys).aggregate(
+            **_counts(counted), durations=medians.json_group_array(counted.seconds)
         )
     return [_finish(row, keys, scope) for row in source.rows(totals)]
 
@@ -126,10 +126,10 @@ def _finish(row: dict[str, Any], keys: list[str], scope: str) -> Row:
 
 
 def _median_days(row: dict[str, Any]) -> float | None:
-    """From the engine's median, or the middle durations' total and count."""
+    """From the engine's median, or the group's durations (SQLite, `medians`)."""
     if "median_seconds" in row:
         return metrics.days(row["median_seconds"])
-    return metrics.median_days(int(row["middle_total"]), int(row["middle_count"]))
+    return medians.median_days(row["durations"])
 
 
 def _position(spec: FunnelSpec, row: Row) -> tuple[int, str, int, str]:

@@ -37,6 +37,7 @@ SNAPSHOT_TABLES: tuple[Table, ...] = (
     tables.contacts,
     tables.events,
     tables.lifecycle_transitions,
+    tables.lifecycle_visits,
     tables.owner_assignments,
     tables.sla_breaches,
     tables.tasks,
@@ -75,9 +76,9 @@ def _export(conn: Connection, table: Table, workspace_id: int, directory: Path) 
 def _batches(
     conn: Connection, table: Table, workspace_id: int, schema: pa.Schema
 ) -> Iterator[pa.Table]:
-    """The workspace's rows in id order, `BATCH_ROWS` at a time, typed by `schema`."""
+    """The workspace's rows in key order, `BATCH_ROWS` at a time, typed by `schema`."""
     owner = table.c.id if table is tables.workspaces else table.c.workspace_id
-    query = select(table).where(owner == workspace_id).order_by(table.c.id)
+    query = select(table).where(owner == workspace_id).order_by(*table.primary_key)
     result = conn.execution_options(yield_per=BATCH_ROWS).execute(query)
     for chunk in result.partitions():
         columns = {name: [_value(row[i]) for row in chunk] for i, name in enumerate(schema.names)}
