@@ -75,8 +75,12 @@ def _outcomes(source: Source) -> ibis.Table:
 def _answers(source: Source) -> ibis.Table:
     """Every entry (counted or not: a later one ends the earlier one's wait) with its answer:
     contact_id, occurred_at, entry_id, the contact's next move and its reason — read from the
-    entry's visit, which the engine keeps with the move that ended it (`store.visits`)."""
-    visits = source.table("lifecycle_visits")
+    entry's visit, which the engine keeps with the move that ended it (`store.visits`).
+
+    Read whole: about one visit in five is an entry, and SQLite reads them all in storage
+    order faster than it looks each entry's row up through the stage index (1,000,000
+    contacts: 1.8 against 4.0 CPU s for the entries and touches)."""
+    visits = source.table("lifecycle_visits", whole=True)
     entries = visits.filter(visits.stage == source.spec.handoff.stage)
     return entries.select(
         "contact_id",
