@@ -5,7 +5,9 @@ For every contact of a workspace:
 - `fit_score`, `engagement_score` and `score` are the ledger summed as of
   `scored_at`, engagement decayed as `p * 0.5 ** (age_days / half_life)`;
 - `lifecycle_visits` holds one row per transition, ended by the contact's
-  next transition (when, after how many whole seconds, which move and reason).
+  next transition (when, after how many whole seconds, which move and reason),
+  with the contact's first sales touch (a call, email or meeting done, an
+  accept or a reject) from the visit's start to its next visit to the stage.
 
 Reusable by any test that ingests a stream (the demo test included): call
 `history_violations` and assert it returns nothing.
@@ -20,7 +22,13 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, select
 
-from embudo.store.tables import contacts, lifecycle_transitions, lifecycle_visits, score_ledger
+from embudo.store.tables import (
+    contacts,
+    lifecycle_transitions,
+    lifecycle_visits,
+    score_ledger,
+    tasks,
+)
 
 TOLERANCE = 1e-6
 
@@ -110,6 +118,7 @@ def _visit_violations(conn: Connection, workspace_id: int) -> list[str]:
             row.seconds,
             row.next_move,
             row.next_reason,
+            row.touched_at,
         )
         for row in rows
     }
@@ -127,11 +136,21 @@ def _expected_visits(conn: Connection, workspace_id: int) -> dict[int, tuple[Any
         .where(t.c.workspace_id == workspace_id)
         .order_by(t.c.contact_id, t.c.occurred_at, t.c.id)
     ).all()
+    touches = _touches(conn, workspace_id)
     found = {}
-    for move, after in zip(moves, [*moves[1:], None], strict=True):
-        nxt = after if after is not None and after.contact_id == move.contact_id else None
+    for index, move in enumerate(moves):
+        later = [other for other in moves[index + 1 :] if other.contact_id == move.contact_id]
+        nxt = later[0] if later else None
+        again = next(
+            (other.occurred_at for other in later if other.to_stage == move.to_stage), None
+        )
         left_at = nxt.occurred_at if nxt else None
         seconds = _whole(left_at) - _whole(move.occurred_at) if left_at else None
+        touched = [
+            at
+            for at in touches[move.contact_id]
+            if move.occurred_at <= at and (again is None or at < again)
+        ]
         found[move.id] = (
             move.contact_id,
             move.to_stage,
@@ -140,7 +159,30 @@ def _expected_visits(conn: Connection, workspace_id: int) -> dict[int, tuple[Any
             seconds,
             nxt.move if nxt else None,
             nxt.reason if nxt else None,
+            min(touched, default=None),
         )
+    return found
+
+
+def _touches(conn: Connection, workspace_id: int) -> dict[int, list[datetime]]:
+    """Each contact's sales touches: calls, emails and meetings done, accepts and rejects."""
+    found: dict[int, list[datetime]] = defaultdict(list)
+    done = conn.execute(
+        select(tasks.c.contact_id, tasks.c.completed_at).where(
+            tasks.c.workspace_id == workspace_id,
+            tasks.c.completed_at.is_not(None),
+            tasks.c.kind.in_(["call", "email", "meeting"]),
+        )
+    )
+    t = lifecycle_transitions
+    answers = conn.execute(
+        select(t.c.contact_id, t.c.occurred_at).where(
+            t.c.workspace_id == workspace_id, t.c.move.in_(["accept", "reject"])
+        )
+    )
+    for contact_id, at in [*done, *answers]:
+        if contact_id is not None:
+            found[contact_id].append(at)
     return found
 
 

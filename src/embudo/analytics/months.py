@@ -48,6 +48,23 @@ def month_before(source: Source, month: Window) -> Window:
 
 
 def month_label(moments: ibis.Value, months: list[Window]) -> ibis.Value:
-    """`YYYY-MM` of the month each moment falls in, null outside all of `months`."""
-    branches = [(during(moments, month), month.labels["month"]) for month in months]
-    return ibis.cases(*branches, else_=ibis.null("string"))
+    """`YYYY-MM` of the month each moment falls in, null outside all of `months`.
+
+    The months follow each other, so a moment inside them is placed by halving
+    them (`_halving`): five comparisons for two years, where testing each month
+    in turn costs up to 48 per row, on every one of a million rows.
+    """
+    span = Window(start=months[0].start, end=months[-1].end)
+    return ibis.ifelse(during(moments, span), _halving(moments, months), ibis.null("string"))
+
+
+def _halving(moments: ibis.Value, months: list[Window]) -> ibis.Value:
+    """The label of the month among `months` (one after the other) a moment inside them is in."""
+    if len(months) == 1:
+        return ibis.literal(months[0].labels["month"])
+    half = len(months) // 2
+    boundary = months[half].start
+    assert boundary is not None and boundary == months[half - 1].end, "months follow each other"
+    return ibis.ifelse(
+        moments < boundary, _halving(moments, months[:half]), _halving(moments, months[half:])
+    )

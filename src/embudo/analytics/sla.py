@@ -84,9 +84,9 @@ def _entry_counts(
 ) -> dict[Key, list[Outcome]]:
     """Per (dimension value, month): the entries counted by answer, reason and touch."""
     keys = group_keys(params.by)
-    entries = entries_by(source, params.by)
+    entries = entries_by(source, params.by, answered_entries(source))
     labelled = entries.mutate(month=month_label(entries.occurred_at, months))
-    inside = answered_entries(source, labelled.filter(labelled.month.notnull()))
+    inside = labelled.filter(labelled.month.notnull())
     outcome = ["answer", "reason", "on_time"]
     query = inside.group_by([*keys, "month", *outcome]).aggregate(count=inside.entry_id.count())
     found: dict[Key, list[Outcome]] = defaultdict(list)

@@ -31,6 +31,7 @@ from embudo.store.tables import (
     score_ledger,
     tasks,
 )
+from embudo.store.visits import refresh_visits
 
 Key = tuple[str, str]
 
@@ -206,6 +207,7 @@ def _absorb(conn: Connection, absorbed: int, into: int) -> None:
     """Move what belongs to `absorbed` over to `into`; the absorbed row stays, marked."""
     for table in (identities, events, score_ledger, list_memberships, tasks, deals):
         conn.execute(update(table).where(table.c.contact_id == absorbed).values(contact_id=into))
+    refresh_visits(conn, [absorbed, into])  # the tasks done, sales touches, changed hands
     conn.execute(
         update(deals)
         .where(deals.c.referred_by_contact_id == absorbed)

@@ -19,6 +19,7 @@ from embudo.engine.sla import record_touch
 from embudo.store.contacts import find_contact
 from embudo.store.tables import contacts, tasks
 from embudo.store.users import find_active_user
+from embudo.store.visits import refresh_visits
 from embudo.store.workspaces import Workspace
 
 TITLE_LENGTH = 300
@@ -88,6 +89,7 @@ def complete_task(
     kind = TaskKind(task.kind)
     late = False
     if kind in SALES_ACTIVITIES and task.contact_id is not None:
+        refresh_visits(conn, [task.contact_id])  # a sales touch: a visit's first, maybe
         late = record_touch(conn, workspace, task.contact_id, at, now)
     return Completed(task_id, kind, task.contact_id, late)
 

@@ -293,6 +293,7 @@ lifecycle_visits = Table(
     Column("seconds", Integer, nullable=True),
     Column("next_move", String(16), nullable=True),
     Column("next_reason", String(200), nullable=True),
+    Column("touched_at", UtcDateTime, nullable=True),
     Index("ix_lifecycle_visits_contact", "contact_id"),
     Index(
         "ix_lifecycle_visits_workspace_stage",
@@ -307,8 +308,10 @@ lifecycle_visits = Table(
 """A cache the engine keeps equal to what `lifecycle_transitions` says (`store.visits`): one
 row per move, the visit it starts, ended by the contact's next move (by occurred_at, id) —
 when (`left_at`), after how many whole seconds (`seconds`, floored epochs) and by which move
-and reason. Reports read visits from it instead of pairing every move with the next one;
-its last index holds all a per-stage total reads, in stage order (migration 0012)."""
+and reason — and the contact's first sales touch (`touched_at`: a call, email or meeting
+done, an accept or a reject) at or after the visit began and before the contact's next
+visit to the same stage. Reports read visits from it instead of pairing every move with the
+next one; its last index holds all a per-stage total reads, in stage order (migration 0012)."""
 
 lists = Table(
     "lists",

@@ -19,16 +19,21 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Integer,
+    Subquery,
+    and_,
     cast,
     delete,
     extract,
     func,
     insert,
+    or_,
     select,
+    union_all,
 )
 
+from embudo.domain.sla import SALES_ACTIVITIES, SALES_MOVES
 from embudo.store.sets import among
-from embudo.store.tables import lifecycle_transitions, lifecycle_visits
+from embudo.store.tables import lifecycle_transitions, lifecycle_visits, tasks
 
 
 def refresh_visits(conn: Connection, contact_ids: Collection[int]) -> None:
@@ -49,7 +54,9 @@ def rebuild_visits(conn: Connection, workspace_id: int) -> None:
 
 def _insert(conn: Connection, moves_of: ColumnElement[bool]) -> None:
     t = lifecycle_transitions
-    after: dict[str, Any] = {"partition_by": t.c.contact_id, "order_by": (t.c.occurred_at, t.c.id)}
+    order = (t.c.occurred_at, t.c.id)
+    after: dict[str, Any] = {"partition_by": t.c.contact_id, "order_by": order}
+    again: dict[str, Any] = {"partition_by": (t.c.contact_id, t.c.to_stage), "order_by": order}
     paired = (
         select(
             t.c.id,
@@ -60,6 +67,7 @@ def _insert(conn: Connection, moves_of: ColumnElement[bool]) -> None:
             func.lead(t.c.occurred_at).over(**after).label("left_at"),
             func.lead(t.c.move).over(**after).label("next_move"),
             func.lead(t.c.reason).over(**after).label("next_reason"),
+            func.lead(t.c.occurred_at).over(**again).label("again_at"),
         )
         .where(moves_of)
         .subquery()
@@ -78,6 +86,7 @@ def _insert(conn: Connection, moves_of: ColumnElement[bool]) -> None:
         "seconds",
         "next_move",
         "next_reason",
+        "touched_at",
     ]
     rows = select(
         paired.c.id,
@@ -89,8 +98,39 @@ def _insert(conn: Connection, moves_of: ColumnElement[bool]) -> None:
         seconds,
         paired.c.next_move,
         paired.c.next_reason,
+        _first_touch(paired),
     )
     conn.execute(insert(lifecycle_visits).from_select(columns, rows))
+
+
+def _first_touch(visit: Subquery) -> ColumnElement[Any]:
+    """The contact's first sales touch from the visit's start until its next visit to the same
+    stage (`domain.sla`: a call, email or meeting done, an accept or a reject).
+
+    A touch at the very moment of the next visit is that visit's, as the SLA
+    counts it: an entry comes before a touch at the same instant.
+    """
+
+    def during(moment: ColumnElement[Any]) -> ColumnElement[bool]:
+        return and_(
+            moment >= visit.c.occurred_at,
+            or_(visit.c.again_at.is_(None), moment < visit.c.again_at),
+        )
+
+    t = tasks
+    done = select(t.c.completed_at.label("at")).where(
+        t.c.contact_id == visit.c.contact_id,
+        t.c.kind.in_(sorted(kind.value for kind in SALES_ACTIVITIES)),
+        during(t.c.completed_at),
+    )
+    m = lifecycle_transitions.alias("answers")
+    answered = select(m.c.occurred_at.label("at")).where(
+        m.c.contact_id == visit.c.contact_id,
+        m.c.move.in_(sorted(move.value for move in SALES_MOVES)),
+        during(m.c.occurred_at),
+    )
+    touches = union_all(done.correlate(visit), answered.correlate(visit)).subquery()
+    return select(func.min(touches.c.at)).scalar_subquery()
 
 
 def _whole_seconds(dialect: str, moment: ColumnElement[Any]) -> ColumnElement[int]:

@@ -4,11 +4,12 @@ Revision ID: 0012
 Revises: 0011
 Create Date: 2026-11-27
 
-A cache of what `lifecycle_transitions` says (`store.visits`): time-in-stage
-and the SLA read each visit's end from it instead of pairing every move with
-the next one. The rows for the history already stored are written here, with
-the same window the engine uses; the wide index is built after them. Types
-are spelled out, as in 0001.
+A cache of what `lifecycle_transitions` and the tasks done say
+(`store.visits`): time-in-stage and the SLA read each visit's end and first
+sales touch from it instead of pairing every move with the next one. The
+rows for the history already stored are written here, with the same window
+the engine uses; the wide index is built after them. Types are spelled out,
+as in 0001.
 """
 
 from __future__ import annotations
@@ -32,13 +33,28 @@ WHOLE_SECONDS = {
 }
 BACKFILL = """
 INSERT INTO lifecycle_visits (transition_id, workspace_id, contact_id, stage, entered_at,
-                              left_at, seconds, next_move, next_reason)
+                              left_at, seconds, next_move, next_reason, touched_at)
 SELECT id, workspace_id, contact_id, to_stage, occurred_at, left_at, {left} - {entered},
-       next_move, next_reason
+       next_move, next_reason,
+       (SELECT min(touches.at) FROM (
+            SELECT completed_at AS at FROM tasks
+            WHERE tasks.contact_id = paired.contact_id
+              AND tasks.kind IN ('call', 'email', 'meeting')
+              AND tasks.completed_at >= paired.occurred_at
+              AND (paired.again_at IS NULL OR tasks.completed_at < paired.again_at)
+            UNION ALL
+            SELECT occurred_at FROM lifecycle_transitions AS answers
+            WHERE answers.contact_id = paired.contact_id
+              AND answers.move IN ('accept', 'reject')
+              AND answers.occurred_at >= paired.occurred_at
+              AND (paired.again_at IS NULL OR answers.occurred_at < paired.again_at)
+        ) AS touches)
 FROM (
     SELECT id, workspace_id, contact_id, to_stage, occurred_at,
            lead(occurred_at) OVER w AS left_at, lead(move) OVER w AS next_move,
-           lead(reason) OVER w AS next_reason
+           lead(reason) OVER w AS next_reason,
+           lead(occurred_at) OVER (PARTITION BY contact_id, to_stage ORDER BY occurred_at, id)
+               AS again_at
     FROM lifecycle_transitions
     WINDOW w AS (PARTITION BY contact_id ORDER BY occurred_at, id)
 ) AS paired
@@ -57,6 +73,7 @@ def upgrade() -> None:
         sa.Column("seconds", sa.Integer(), nullable=True),
         sa.Column("next_move", sa.String(length=16), nullable=True),
         sa.Column("next_reason", sa.String(length=200), nullable=True),
+        sa.Column("touched_at", UTC_TIME, nullable=True),
         sa.ForeignKeyConstraint(
             ["contact_id"], ["contacts.id"], name=op.f("fk_lifecycle_visits_contact_id_contacts")
         ),
