@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime
+from operator import itemgetter
 from typing import Any
 
 import ibis
@@ -56,14 +57,10 @@ def compute(source: Source, window: Window, params: ReportParams) -> list[Row]:
     keys = group_keys(params.by)
     waiting = with_dimension(source, _waiting(source, as_of(source, window)), params.by)
     open_deals = source.rows(waiting.select(*keys, *READ))
-    stages = [_stage_row(total, keys) for total in _per_stage(open_deals, keys)]
     owners = _owners(source)
-    deals = [
-        _deal_row({**row, "owner": owners.get(row["owner_id"])}, keys)
-        for row in open_deals
-        if row["stalled"]
-    ]
-    return sort_rows(_nest(source.spec, stages, deals, keys), keys)
+    stages = [_stage(found, keys, owners) for found in _per_stage(open_deals, keys)]
+    stages.sort(key=lambda rows: (-(rows[0]["days_in_stage"] or 0), _place(source.spec, rows[0])))
+    return sort_rows([row for rows in stages for row in rows], keys)
 
 
 def _waiting(source: Source, moment: datetime) -> ibis.Table:
@@ -107,54 +104,45 @@ def _limits(spec: FunnelSpec) -> ibis.Table:
     )
 
 
-def _per_stage(open_deals: list[dict[str, Any]], keys: list[str]) -> list[dict[str, Any]]:
-    """Per stage (and group): its rotting limit, open and stalled deals, the stalled
-    value (exact: each stored amount, then their sum) and the seconds waited, summed
-    and longest."""
-    totals: dict[tuple[Any, ...], dict[str, Any]] = {}
+def _per_stage(open_deals: list[dict[str, Any]], keys: list[str]) -> list[list[dict[str, Any]]]:
+    """The open deals of each stage (and group), in one pass."""
+    where = itemgetter(*keys, "pipeline", "stage")
+    stages: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
     for row in open_deals:
-        labels = {key: row[key] for key in [*keys, "pipeline", "stage"]}
-        total = totals.setdefault(
-            tuple(labels.values()),
-            {
-                **labels,
-                "rotting_days": row["rotting_days"],
-                "open_deals": 0,
-                "stalled_deals": 0,
-                "stalled_value": amount(None),
-                "seconds": 0,
-                "longest": None,
-            },
-        )
-        seconds = int(row["seconds"])
-        total["open_deals"] += 1
-        total["seconds"] += seconds
-        total["longest"] = seconds if total["longest"] is None else max(total["longest"], seconds)
-        if row["stalled"]:
-            total["stalled_deals"] += 1
-            if row["amount"] is not None:
-                total["stalled_value"] += amount(row["amount"])
-    return list(totals.values())
+        stages[where(row)].append(row)
+    return list(stages.values())
 
 
-def _stage_row(row: dict[str, Any], keys: list[str]) -> Row:
-    count = int(row["open_deals"])
-    return _row(
-        row,
+def _stage(found: list[dict[str, Any]], keys: list[str], owners: dict[int, str]) -> list[Row]:
+    """A stage's row, then its stalled deals', the longest wait first (then by deal).
+
+    The stage row holds its open and stalled deals, the stalled value (exact:
+    each stored amount, then their sum) and the seconds waited, summed and longest.
+    """
+    stalled = [row for row in found if row["stalled"]]
+    waits = [int(row["seconds"]) for row in found]
+    value = sum(
+        (amount(row["amount"]) for row in stalled if row["amount"] is not None), amount(None)
+    )
+    stage = _row(
+        found[0],
         keys,
         deal=(None, None),
-        counts=(count, int(row["stalled_deals"])),
-        value=row["stalled_value"],
-        waits=(metrics.average_days(row["seconds"], count), row["longest"]),
+        counts=(len(found), len(stalled)),
+        value=value,
+        waits=(metrics.average_days(sum(waits), len(found)), max(waits)),
     )
+    deals = [_deal_row(row, owners.get(row["owner_id"]), keys) for row in stalled]
+    deals.sort(key=lambda row: (-row["days_in_stage"], row["deal_id"]))
+    return [stage, *deals]
 
 
-def _deal_row(row: dict[str, Any], keys: list[str]) -> Row:
+def _deal_row(row: dict[str, Any], owner: str | None, keys: list[str]) -> Row:
     seconds = int(row["seconds"])
     return _row(
         row,
         keys,
-        deal=(int(row["deal_id"]), row["owner"]),
+        deal=(int(row["deal_id"]), owner),
         counts=(1, 1),
         value=amount(row["amount"]),
         waits=(metrics.days(seconds), seconds),
@@ -184,20 +172,6 @@ def _row(
         "days_in_stage": waits[0],
         "max_days_in_stage": metrics.days(waits[1]),
     }
-
-
-def _nest(spec: FunnelSpec, stages: list[Row], deals: list[Row], keys: list[str]) -> list[Row]:
-    """Each stage row (longest mean wait first), then its stalled deals (longest first)."""
-    ordered = sorted(stages, key=lambda row: (-(row["days_in_stage"] or 0), _place(spec, row)))
-    where = [*keys, "pipeline", "stage"]
-    waiting: dict[tuple[Any, ...], list[Row]] = defaultdict(list)
-    for row in deals:
-        waiting[tuple(row[key] for key in where)].append(row)
-    nested = []
-    for stage in ordered:
-        mine = waiting[tuple(stage[key] for key in where)]
-        nested += [stage, *sorted(mine, key=lambda row: (-row["days_in_stage"], row["deal_id"]))]
-    return nested
 
 
 def _place(spec: FunnelSpec, row: Row) -> tuple[str, int, str]:
