@@ -35,8 +35,8 @@ was most of the report's time on DuckDB at full size."""
 LISTED = frozenset({"duckdb"})
 """Backends that total each stage and list its stalled deals in one grouping (`list(…
 ORDER BY …) FILTER (…)`): one row per stage comes back, not one per open deal with the
-stage's labels again (DuckDB at full size: the report's time nearly halved). SQLite has no
-lists; on PostgreSQL the open deals are still read one by one (not measured)."""
+stage's labels again (DuckDB at full size: 0.54 → 0.38 CPU s for the report). SQLite has
+no lists; on PostgreSQL the open deals are still read one by one (not measured)."""
 
 COLUMNS = (
     "pipeline",
