@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from deal_support import new_deal, ready
 from funnel_support import NOW, at, workspace
 from report_support import WORKSPACE, everywhere, run
 from sales_story import build, mean
@@ -61,6 +62,47 @@ def test_now(story: dict[str, int], store_url: str, tmp_path: Path) -> None:
         ("treatment", "first_consultation", None, None, 7, 1, 1, Decimal(2000), 170.125, 170.125),
         ("treatment", "first_consultation", dee, REP, 7, 1, 1, Decimal(2000), 170.125, 170.125),
         ("treatment", "diagnosis", None, None, None, 1, 0, none, 166.125, 166.125),
+    ]
+
+
+def test_a_stages_stalled_deals_longest_wait_first_then_by_deal(
+    store: Engine, store_url: str, tmp_path: Path
+) -> None:
+    """Three deals stall in first_consultation: ana's from day 10, bob's (no owner) and
+    cy's from day 11, so bob's, opened first, comes before cy's."""
+    ready(store, "ana", "bob", "cy")
+    ana = new_deal(store, "ana", day=10, amount="1000", owner_email=REP)
+    bob = new_deal(store, "bob", day=11, amount="300.25")
+    cy = new_deal(store, "cy", day=11, amount="50", owner_email=REP)
+    rows = everywhere(store_url, tmp_path, NAME)
+    value = Decimal("1350.2500")
+    assert _table(rows) == [
+        (
+            "treatment",
+            "first_consultation",
+            None,
+            None,
+            7,
+            3,
+            3,
+            value,
+            mean(174.125, 173.125, 173.125),
+            174.125,
+        ),
+        ("treatment", "first_consultation", ana, REP, 7, 1, 1, Decimal(1000), 174.125, 174.125),
+        (
+            "treatment",
+            "first_consultation",
+            bob,
+            None,
+            7,
+            1,
+            1,
+            Decimal("300.25"),
+            173.125,
+            173.125,
+        ),
+        ("treatment", "first_consultation", cy, REP, 7, 1, 1, Decimal(50), 173.125, 173.125),
     ]
 
 

@@ -73,7 +73,7 @@ def run_report(
     source = open_source(backend, workspace, now)
     runs = windows(params, source.timezone, lambda: history_span(source))
     rows = [
-        {**window.labels, **row}
+        {**window.labels, **row} if window.labels else row
         for window in runs
         for row in report.compute(source, window, params)
     ]
@@ -143,6 +143,8 @@ def during(moments: ibis.Value, window: Window) -> ibis.Value:
 
 def sort_rows(rows: list[Row], keys: list[str]) -> list[Row]:
     """Rows ordered by `keys` (nulls last): the same order whatever order an engine returned."""
+    if not keys:
+        return rows
     return sorted(rows, key=lambda row: tuple(_sortable(row[key]) for key in keys))
 
 

@@ -113,4 +113,6 @@ def amount(value: Any) -> Decimal:
     """
     if value is None:
         return Decimal(0).quantize(STORED)
+    if isinstance(value, Decimal):  # PostgreSQL, DuckDB: exact already, no text round trip
+        return value.quantize(STORED)
     return Decimal(str(value)).quantize(STORED)
