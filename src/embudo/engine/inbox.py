@@ -46,7 +46,7 @@ from embudo.engine.ingest import (
     older_objects_set_aside,
     store_rejections,
 )
-from embudo.engine.intake import Incoming, Rejection, message_id_of, read_payload, received
+from embudo.engine.intake import Incoming, Rejection, message_id_of, read_stored, received
 from embudo.engine.opened_workspaces import OpenedWorkspaces
 from embudo.engine.touches import Touches
 from embudo.store.inbox import (
@@ -263,8 +263,9 @@ def _set_aside(batch: Queued, reason: str) -> list[Rejection]:
 
 def _incoming(batch: Queued) -> list[Incoming]:
     """A stored batch's messages as the engine reads them, timed as of its arrival."""
+    documents = zip(batch.documents, batch.stored_texts, strict=True)
     items = [
-        read_payload(f"{batch.source}[{index}]", document)
-        for index, document in enumerate(batch.documents)
+        read_stored(f"{batch.source}[{index}]", document, text)
+        for index, (document, text) in enumerate(documents)
     ]
     return received(items, batch.received_at)
