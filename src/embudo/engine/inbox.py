@@ -95,7 +95,14 @@ class Applier:
     holder: str
 
     def apply_round(self, now: datetime, budget: int = ROUND_MESSAGES) -> Round | None:
-        """Apply the oldest queued batches in one transaction (None when nothing is queued)."""
+        """Apply the oldest queued batches in one transaction (None when nothing is queued).
+
+        Reading the batches makes as many objects as applying them, so both are
+        done with the older objects set aside from garbage collection."""
+        with older_objects_set_aside():
+            return self._apply_round(now, budget)
+
+    def _apply_round(self, now: datetime, budget: int) -> Round | None:
         with self.engine.connect() as conn:
             found = self.opened.open(conn, self.workspace)
             batches = queued(conn, self.workspace_id, budget)
@@ -103,7 +110,7 @@ class Applier:
         if not batches:
             return None
         items = [item for batch in batches for item in _incoming(batch)]
-        with older_objects_set_aside(), self.engine.begin() as conn:
+        with self.engine.begin() as conn:
             if not renew_lease(conn, self.workspace_id, self.holder, now + LEASE):
                 raise LeaseLost(self.holder)
             apply_chunk(conn, found.workspace, touches, items, now, IngestSummary())
