@@ -60,6 +60,7 @@ from embudo.store.inbox import (
     take_lease,
     unattended,
 )
+from embudo.store.session import for_reading
 from embudo.store.workspaces import workspace_name_of
 
 _log = logging.getLogger(__name__)
@@ -103,7 +104,7 @@ class Applier:
             return self._apply_round(now, budget)
 
     def _apply_round(self, now: datetime, budget: int) -> Round | None:
-        with self.engine.connect() as conn:
+        with for_reading(self.engine).connect() as conn:
             found = self.opened.open(conn, self.workspace)
             batches = queued(conn, self.workspace_id, budget)
             touches = Touches(conn, self.workspace_id, found.workspace.spec, found.known)
@@ -227,7 +228,7 @@ def drain(
     """Apply every workspace's batches that no one is applying (only those queued before
     `queued_before`, if given); how many workspaces were drained."""
     now = clock()
-    with engine.connect() as conn:
+    with for_reading(engine).connect() as conn:
         waiting = unattended(conn, now, queued_before or now)
         names = {workspace_id: workspace_name_of(conn, workspace_id) for workspace_id in waiting}
     drained = 0

@@ -11,7 +11,9 @@ another process or thread. A plain `BEGIN` would read first and fail at its
 first write with "database is locked" whenever another writer committed in
 between — WAL cannot upgrade a reader whose snapshot is stale, so no timeout
 helps. The HTTP API, with concurrent requests and worker processes, writes
-this way. PostgreSQL goes through psycopg 3 (also for a bare `postgresql://` URL) and
+this way; what only reads first (a request's key, the queued intake batches)
+is read `for_reading`, without waiting for the lock a writer holds.
+PostgreSQL goes through psycopg 3 (also for a bare `postgresql://` URL) and
 gives up connecting after a few seconds instead of hanging a command.
 """
 
@@ -73,6 +75,13 @@ def _prepare_sqlite(dbapi_connection: Any, _record: Any) -> None:
 def for_writing(engine: Engine) -> Engine:
     """The same engine (and pool), whose SQLite transactions take the write lock at BEGIN."""
     return engine.execution_options(sqlite_begin="IMMEDIATE")
+
+
+def for_reading(engine: Engine) -> Engine:
+    """The same engine (and pool), whose SQLite transactions begin `DEFERRED` whatever
+    `engine`'s: a transaction that only reads must not queue for the write lock behind a
+    writer (WAL gives it the last committed state meanwhile)."""
+    return engine.execution_options(sqlite_begin="DEFERRED")
 
 
 def _begin_sqlite(connection: Connection) -> None:
