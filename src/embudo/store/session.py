@@ -6,8 +6,8 @@ transactions are SQLAlchemy's, not the sqlite3 module's: the module would begin
 only at the first write and autocommit DDL, so a read-then-write could lose an
 update, a failed migration would stay half done and SAVEPOINTs would misbehave.
 A connection asked to write (`for_writing`) begins `IMMEDIATE`: it takes
-SQLite's write lock up front, waiting its turn (the busy timeout) behind
-another process or thread. A plain `BEGIN` would read first and fail at its
+SQLite's write lock up front, waiting its turn (the busy timeout, polled:
+`write_lock`) behind another process or thread. A plain `BEGIN` would read first and fail at its
 first write with "database is locked" whenever another writer committed in
 between — WAL cannot upgrade a reader whose snapshot is stale, so no timeout
 helps. The HTTP API, with concurrent requests and worker processes, writes
@@ -27,6 +27,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from embudo.domain.errors import DatabaseNotReady
+from embudo.store.write_lock import begin_immediate
 
 POSTGRES_CONNECT_TIMEOUT_SECONDS = 10
 
@@ -86,4 +87,7 @@ def for_reading(engine: Engine) -> Engine:
 
 def _begin_sqlite(connection: Connection) -> None:
     mode = connection.get_execution_options().get("sqlite_begin", "")
-    connection.exec_driver_sql(f"BEGIN {mode}".strip())
+    if mode == "IMMEDIATE":
+        begin_immediate(connection)
+    else:
+        connection.exec_driver_sql(f"BEGIN {mode}".strip())
