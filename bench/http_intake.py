@@ -38,7 +38,7 @@ from embudo.store.tables import events, inbox
 from embudo.store.workspaces import open_workspace
 from ingest_stream import StreamShape, documents
 from ingest_worker import fresh_database, prepared
-from serving import free_port, serving
+from serving import cpu_seconds, free_port, serving
 
 POSTGRES_URL = "postgresql+psycopg://root@127.0.0.1:5432/test"
 APPLY_SECONDS = 120
@@ -51,14 +51,17 @@ def main(argv: list[str] | None = None) -> int:
         port = free_port()
         command = [sys.executable, "-m", "embudo", "serve", "--db", url]
         command += ["--port", str(port), "--workers", str(args.workers)]
-        with serving(command, port):
+        with serving(command, port) as server:
             shape = StreamShape(args.messages, args.contacts, names)
+            idle = cpu_seconds(server)
             rate, stored = _batch_phase(url, port, key, shape, args)
+            busy = cpu_seconds(server) - idle
             latencies = _track_phase(port, key, args.calls)
     p50, p99 = _percentiles(latencies)
     print(
         f"{args.backend}, {args.workers} worker(s), {args.clients} client(s): "
-        f"/v1/batch {rate:,.0f} events/s ({stored:,} events); "
+        f"/v1/batch {rate:,.0f} events/s ({stored:,} events; server CPU {busy:.1f} s, "
+        f"{busy / stored * 1e6:.0f} µs an event); "
         f"/v1/track p50 {p50:.1f} ms, p99 {p99:.1f} ms over {len(latencies)} calls"
     )
     return 0 if stored == shape.expected_total else 1

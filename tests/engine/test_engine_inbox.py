@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from datetime import datetime
 
 from funnel_support import NOW, at, identify, install, track
 from sqlalchemy import Engine, Table, func, select
 
+from embudo.domain.messages import MAX_MESSAGE_BYTES
 from embudo.engine.inbox import LEASE, Applier, Stored, drain, store
 from embudo.engine.opened_workspaces import OpenedWorkspaces
 from embudo.store.inbox import put as put_in_inbox
@@ -97,6 +99,24 @@ def test_a_message_is_timed_when_it_arrived_and_a_bad_one_is_a_dead_letter(store
         source = conn.scalar(select(dead_letters.c.source))
     assert occurred == NOW
     assert source == f"{SOURCE}[1]"
+
+
+def test_a_queued_message_is_held_to_the_byte_limit_by_its_utf8_text(store: Engine) -> None:
+    """Stored escaped, `é` takes six characters: a message only the escapes put over the
+    limit is applied; one over it in UTF-8 becomes a dead letter saying its size."""
+    ws = install(store)
+    fits = track("m1", "webinar_registered", at(), user="u1")
+    fits["properties"] = {"note": "é" * 15_000}  # 30 KB in UTF-8, 90 KB escaped
+    over = track("m2", "webinar_registered", at(1), user="u1")
+    over["properties"] = {"note": "é" * 17_000}
+    stored = put(store, ws, [fits, over])
+    holding(stored).apply_through(stored.batch_id, NOW)
+    with store.connect() as conn:
+        applied = list(conn.scalars(select(events.c.message_id)))
+        reason = conn.scalar(select(dead_letters.c.reason))
+    assert applied == ["m1"]
+    size = len(json.dumps(over, ensure_ascii=False).encode())
+    assert reason == f"message is {size} bytes, over the {MAX_MESSAGE_BYTES} byte limit"
 
 
 def test_an_applier_keeps_going_until_nothing_is_queued(store: Engine) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine
@@ -14,6 +15,7 @@ from embudo.store.inbox import (
     release_lease,
     remove,
     renew_lease,
+    stored_documents,
     take_lease,
     unattended,
 )
@@ -47,6 +49,7 @@ def test_queued_batches_come_oldest_first_up_to_the_budget(store: Engine) -> Non
         every = queued(conn, acme, 100)
     assert [batch.id for batch in every] == [first, second, third]
     assert every[0].documents == messages(3, "a")
+    assert every[0].stored_texts == [json.dumps(m) for m in messages(3, "a")]
     assert every[0].source == "http:/v1/batch"
     assert every[1].received_at == LATER
     with store.begin() as conn:
@@ -87,3 +90,16 @@ def test_unattended_workspaces_have_old_enough_batches_and_no_live_lease(store: 
     with store.connect() as conn:
         assert unattended(conn, NOW, LATER) == [other]
         assert unattended(conn, LATER, LATER) == [acme, other]  # its lease expired
+
+
+def test_stored_documents_are_read_with_each_ones_text() -> None:
+    documents: list[object] = [{"a": [1, {"b": "ñ, ]"}]}, "x", [], {}, None, 2.5]
+    read, texts = stored_documents(json.dumps(documents))
+    assert read == documents
+    assert texts == [json.dumps(document) for document in documents]
+    assert stored_documents(json.dumps(documents, indent=2))[0] == documents
+    assert stored_documents(" [ ] ") == ([], [])
+    assert stored_documents('[ {"a": 1} ,"\\u00e9"]') == (
+        [{"a": 1}, "é"],
+        ['{"a": 1}', '"\\u00e9"'],
+    )

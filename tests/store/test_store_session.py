@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from embudo.store.session import connect, for_writing
+from embudo.store.session import connect, for_reading, for_writing
 from embudo.store.tables import campaigns
 
 
@@ -62,5 +62,23 @@ def test_a_writing_transaction_takes_the_sqlite_write_lock_at_begin(tmp_path: Pa
             holder.execute(text("SELECT 1"))
             with engine.connect() as other, pytest.raises(OperationalError, match="locked"):
                 other.execute(text("INSERT INTO t VALUES (1)"))
+    finally:
+        engine.dispose()
+
+
+def test_a_reading_transaction_does_not_wait_for_the_sqlite_write_lock(tmp_path: Path) -> None:
+    """Even from an engine made for writing: reads go on from the last committed state."""
+    engine = connect(f"sqlite:///{tmp_path / 'lock.db'}?timeout=0")
+    writer = for_writing(engine)
+    try:
+        with engine.begin() as setup:
+            setup.execute(text("CREATE TABLE t (x INTEGER)"))
+            setup.execute(text("INSERT INTO t VALUES (1)"))
+        with writer.begin() as holder:
+            holder.execute(text("INSERT INTO t VALUES (2)"))
+            with for_reading(writer).connect() as reader:
+                assert reader.scalar(text("SELECT count(*) FROM t")) == 1
+            with writer.connect() as other, pytest.raises(OperationalError, match="locked"):
+                other.execute(text("SELECT count(*) FROM t"))
     finally:
         engine.dispose()

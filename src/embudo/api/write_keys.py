@@ -16,6 +16,7 @@ from embudo.api.dependencies import unauthorized
 from embudo.api.problems import ProblemError
 from embudo.domain.access import Permission, allows
 from embudo.store.api_keys import ApiKey, find_key
+from embudo.store.session import for_reading
 
 SCHEME = 'Basic realm="embudo"'
 
@@ -39,7 +40,7 @@ def intake_key(engine: Engine, authorization: str | None, body: dict[str, Any]) 
     secret = presented_key(authorization, body)
     if secret is None:
         raise unauthorized("send the write key as the basic-auth user name", SCHEME)
-    with engine.connect() as conn:
+    with for_reading(engine).connect() as conn:
         key = find_key(conn, secret)
     if key is None:
         raise unauthorized("the write key is unknown or revoked", SCHEME)

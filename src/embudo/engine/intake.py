@@ -63,6 +63,19 @@ def read_payload(source: str, document: Any, size: int | None = None) -> Incomin
         return Rejection(source, _text(document), _reason(error), message_id)
 
 
+def read_stored(source: str, document: Any, stored_text: str) -> Incoming:
+    """`read_payload` of a document kept as `stored_text`, JSON with every character beyond
+    ASCII escaped (as the inbox keeps it).
+
+    Such a text is never shorter than the message's UTF-8 text, so a document
+    stored within the limit is within it and is not serialised again to be
+    measured. One holding a `\\uD8..`-`\\uDF..` escape is: a lone surrogate
+    must fail there, as it fails to be encoded, not reach the store.
+    """
+    within = len(stored_text) <= MAX_MESSAGE_BYTES and "\\ud" not in stored_text
+    return read_payload(source, document, size=len(stored_text) if within else None)
+
+
 def message_id_of(document: Any) -> str | None:
     """The `messageId` a document carries, cut to what a dead letter keeps (or None)."""
     found = document.get("messageId") if isinstance(document, dict) else None

@@ -29,6 +29,8 @@ class Queued:
     source: str
     documents: list[Any]
     received_at: datetime
+    stored_texts: list[str]
+    """Each message's JSON text as stored (`put` escapes every character beyond ASCII)."""
 
 
 def put(
@@ -62,7 +64,42 @@ def queued(conn: Connection, workspace_id: int, budget: int) -> list[Queued]:
         .where(inbox.c.id.in_(chosen))
         .order_by(inbox.c.id)
     )
-    return [Queued(row.id, row.source, json.loads(row.documents), row.received_at) for row in rows]
+    return [_queued(row.id, row.source, row.documents, row.received_at) for row in rows]
+
+
+def _queued(batch_id: int, source: str, text: str, received_at: datetime) -> Queued:
+    documents, texts = stored_documents(text)
+    return Queued(batch_id, source, documents, received_at, texts)
+
+
+_DECODER = json.JSONDecoder()
+_BLANKS = " \t\n\r"
+
+
+def stored_documents(text: str) -> tuple[list[Any], list[str]]:
+    """The documents of a stored JSON array, and each one's text in it.
+
+    Decoded one element at a time (in C, as `json.loads` does) so each one's
+    text is known: the engine reads a message's size from it rather than
+    serialising the message again.
+    """
+    documents: list[Any] = []
+    texts: list[str] = []
+    at = _past_blanks(text, text.index("[") + 1)
+    while text[at] != "]":
+        document, end = _DECODER.raw_decode(text, at)
+        documents.append(document)
+        texts.append(text[at:end])
+        at = _past_blanks(text, end)
+        if text[at] == ",":
+            at = _past_blanks(text, at + 1)
+    return documents, texts
+
+
+def _past_blanks(text: str, at: int) -> int:
+    while text[at] in _BLANKS:
+        at += 1
+    return at
 
 
 def remove(conn: Connection, ids: Sequence[int]) -> None:

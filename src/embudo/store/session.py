@@ -6,12 +6,14 @@ transactions are SQLAlchemy's, not the sqlite3 module's: the module would begin
 only at the first write and autocommit DDL, so a read-then-write could lose an
 update, a failed migration would stay half done and SAVEPOINTs would misbehave.
 A connection asked to write (`for_writing`) begins `IMMEDIATE`: it takes
-SQLite's write lock up front, waiting its turn (the busy timeout) behind
-another process or thread. A plain `BEGIN` would read first and fail at its
+SQLite's write lock up front, waiting its turn (the busy timeout, polled:
+`write_lock`) behind another process or thread. A plain `BEGIN` would read first and fail at its
 first write with "database is locked" whenever another writer committed in
 between — WAL cannot upgrade a reader whose snapshot is stale, so no timeout
 helps. The HTTP API, with concurrent requests and worker processes, writes
-this way. PostgreSQL goes through psycopg 3 (also for a bare `postgresql://` URL) and
+this way; what only reads first (a request's key, the queued intake batches)
+is read `for_reading`, without waiting for the lock a writer holds.
+PostgreSQL goes through psycopg 3 (also for a bare `postgresql://` URL) and
 gives up connecting after a few seconds instead of hanging a command.
 """
 
@@ -25,6 +27,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from embudo.domain.errors import DatabaseNotReady
+from embudo.store.write_lock import begin_immediate
 
 POSTGRES_CONNECT_TIMEOUT_SECONDS = 10
 
@@ -75,6 +78,16 @@ def for_writing(engine: Engine) -> Engine:
     return engine.execution_options(sqlite_begin="IMMEDIATE")
 
 
+def for_reading(engine: Engine) -> Engine:
+    """The same engine (and pool), whose SQLite transactions begin `DEFERRED` whatever
+    `engine`'s: a transaction that only reads must not queue for the write lock behind a
+    writer (WAL gives it the last committed state meanwhile)."""
+    return engine.execution_options(sqlite_begin="DEFERRED")
+
+
 def _begin_sqlite(connection: Connection) -> None:
     mode = connection.get_execution_options().get("sqlite_begin", "")
-    connection.exec_driver_sql(f"BEGIN {mode}".strip())
+    if mode == "IMMEDIATE":
+        begin_immediate(connection)
+    else:
+        connection.exec_driver_sql(f"BEGIN {mode}".strip())
