@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from embudo.store.session import connect, for_reading, for_writing
+from embudo.store.session import WAL_CHECKPOINT_PAGES, connect, for_reading, for_writing
 from embudo.store.tables import campaigns
 
 
@@ -82,3 +82,12 @@ def test_a_reading_transaction_does_not_wait_for_the_sqlite_write_lock(tmp_path:
                 other.execute(text("SELECT count(*) FROM t"))
     finally:
         engine.dispose()
+
+
+def test_sqlite_checkpoints_its_log_every_ten_thousand_pages(tmp_path: Path) -> None:
+    engine = connect(f"sqlite:///{tmp_path / 'log.db'}")
+    with engine.connect() as connection:
+        pages = connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar_one()
+        mode = connection.exec_driver_sql("PRAGMA journal_mode").scalar_one()
+    engine.dispose()
+    assert (mode, pages) == ("wal", WAL_CHECKPOINT_PAGES)
