@@ -15,16 +15,29 @@ def find_contact(conn: Connection, workspace_id: int, reference: str) -> int:
         identities.c.value.in_([reference, reference.strip().lower()]),
     )
     found = conn.scalar(by_identity.limit(1))
-    if found is None and reference.isdigit():
+    number = _as_id(reference)
+    if found is None and number is not None:
         found = conn.scalar(
             select(contacts.c.id).where(
-                contacts.c.workspace_id == workspace_id, contacts.c.id == int(reference)
+                contacts.c.workspace_id == workspace_id, contacts.c.id == number
             )
         )
     if found is None:
         raise NotFound(f"no contact '{reference}' — give a contact id, user id or email")
     survivor = conn.scalar(select(contacts.c.merged_into_id).where(contacts.c.id == found))
     return int(survivor or found)
+
+
+LARGEST_ID = 2**63 - 1
+
+
+def _as_id(reference: str) -> int | None:
+    """The id `reference` spells in ASCII digits, if it can be one: `¹` is a digit to
+    `str.isdigit` but not to `int`, and a number past a 64-bit id is no row's id."""
+    if not (reference.isascii() and reference.isdigit()):
+        return None
+    number = int(reference)
+    return number if number <= LARGEST_ID else None
 
 
 def reference_to(conn: Connection, workspace_id: int, contact_id: int) -> str:
