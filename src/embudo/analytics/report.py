@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import ibis
+import ibis.expr.datatypes as dt
 from ibis.backends import BaseBackend
 
 from embudo.analytics.dimensions import group_keys
@@ -163,9 +164,12 @@ def epoch_seconds(moments: ibis.Value) -> ibis.Value:
     a timestamp would format it once more first, 2.5 times the cost (0.38
     against 0.15 CPU seconds per 500,000 moments in the `sqlite3` shell).
     """
-    if ibis.get_backend(moments).name == "sqlite":
+    backend = ibis.get_backend(moments).name
+    if backend == "sqlite":
         whole = moments.cast("string").substr(0, 19)
         return _strftime("%s", whole).cast("int64")
+    if backend == "duckdb":
+        return _epoch(moments).floor().cast("int64")
     return moments.epoch_seconds().cast("float64").floor().cast("int64")
 
 
@@ -175,3 +179,16 @@ def _strftime_signature(form: str, moment: str) -> str:
 
 
 _strftime = ibis.udf.scalar.builtin(_strftime_signature, name="strftime")
+
+
+def _epoch_signature(moment: dt.Timestamp(timezone="UTC")) -> float:  # type: ignore[valid-type]
+    """DuckDB's `epoch(TIMESTAMPTZ)`: seconds since 1970, with the fraction.
+
+    Ibis's own `epoch_seconds` casts the moment to a plain TIMESTAMP first,
+    which DuckDB does through its time-zone library row by row: 0.60 against
+    0.075 s for 5,000,000 moments.
+    """
+    raise NotImplementedError("DuckDB's own function, compiled into the query")
+
+
+_epoch = ibis.udf.scalar.builtin(_epoch_signature, name="epoch")
