@@ -1,12 +1,15 @@
 """The `lifecycle_visits` cache: each lifecycle move with the contact's next move.
 
 A visit starts with a move into a stage and ends with the contact's next
-move (by occurred_at, then id), whatever it is. Pairing every move with the
-next one is a window over all of a store's moves, sorted per contact: at
-millions of moves that sort is most of what time-in-stage and the SLA cost on
-SQLite. So the engine writes a contact's visits again, from all its moves,
-whenever it writes moves for it (`refresh_visits`), in the same transaction:
-a late move, dated before others, ends the right visit like any other.
+move (by occurred_at, then id), whatever it is; it also holds the contact's
+first sales touch from its start until the next visit to the same stage (an
+MQL entry's first touch, `domain.sla`). Pairing every move with the next one
+is a window over all of a store's moves, sorted per contact: at millions of
+moves that sort is most of what time-in-stage and the SLA cost on SQLite.
+So the engine writes a contact's visits again, from all its moves and
+touches, whenever it writes a move or a touch for it (`refresh_visits`), in
+the same transaction: a late move, dated before others, ends the right visit
+like any other.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ from embudo.store.tables import lifecycle_transitions, lifecycle_visits, tasks
 
 
 def refresh_visits(conn: Connection, contact_ids: Collection[int]) -> None:
-    """Write the visits of these contacts again, from all their moves."""
+    """Write the visits of these contacts again, from all their moves and sales touches."""
     if not contact_ids:
         return
     conn.execute(
@@ -59,11 +62,11 @@ def _insert(conn: Connection, moves_of: ColumnElement[bool]) -> None:
     again: dict[str, Any] = {"partition_by": (t.c.contact_id, t.c.to_stage), "order_by": order}
     paired = (
         select(
-            t.c.id,
+            t.c.id.label("transition_id"),
             t.c.workspace_id,
             t.c.contact_id,
-            t.c.to_stage,
-            t.c.occurred_at,
+            t.c.to_stage.label("stage"),
+            t.c.occurred_at.label("entered_at"),
             func.lead(t.c.occurred_at).over(**after).label("left_at"),
             func.lead(t.c.move).over(**after).label("next_move"),
             func.lead(t.c.reason).over(**after).label("next_reason"),
@@ -74,32 +77,17 @@ def _insert(conn: Connection, moves_of: ColumnElement[bool]) -> None:
     )
     dialect = conn.dialect.name
     seconds = _whole_seconds(dialect, paired.c.left_at) - _whole_seconds(
-        dialect, paired.c.occurred_at
+        dialect, paired.c.entered_at
     )
-    columns = [
-        "transition_id",
-        "workspace_id",
-        "contact_id",
-        "stage",
-        "entered_at",
-        "left_at",
-        "seconds",
-        "next_move",
-        "next_reason",
-        "touched_at",
-    ]
+    kept = ("transition_id", "workspace_id", "contact_id", "stage", "entered_at", "left_at")
     rows = select(
-        paired.c.id,
-        paired.c.workspace_id,
-        paired.c.contact_id,
-        paired.c.to_stage,
-        paired.c.occurred_at,
-        paired.c.left_at,
-        seconds,
+        *(paired.c[name] for name in kept),
+        seconds.label("seconds"),
         paired.c.next_move,
         paired.c.next_reason,
-        _first_touch(paired),
+        _first_touch(paired).label("touched_at"),
     )
+    columns = [column.name for column in rows.selected_columns]
     conn.execute(insert(lifecycle_visits).from_select(columns, rows))
 
 
@@ -113,7 +101,7 @@ def _first_touch(visit: Subquery) -> ColumnElement[Any]:
 
     def during(moment: ColumnElement[Any]) -> ColumnElement[bool]:
         return and_(
-            moment >= visit.c.occurred_at,
+            moment >= visit.c.entered_at,
             or_(visit.c.again_at.is_(None), moment < visit.c.again_at),
         )
 
