@@ -32,10 +32,7 @@ def compute(source: Source, window: Window, params: ReportParams) -> list[Row]:
     if keys:  # the moves are of live contacts already: join them again only to look `--by` up
         moves = moves.join(live_contacts(source), "contact_id")
     moves = with_dimension(source, moves, params.by)
-    # `to_stage` first: SQLite sorts the moves to group them, and compares sort keys the
-    # quick way only while the first is never null (`from_stage` is null on entering):
-    # 3.5 against 3.9 CPU s for all 5,000,000 moves at full size.
-    pairs = moves.group_by([*keys, "to_stage", "from_stage"]).aggregate(
+    pairs = moves.group_by([*keys, *_pair_order(source)]).aggregate(
         count=moves.contact_id.count(), contacts=moves.contact_id.nunique()
     )
     rows = [_finish(source.spec, row, keys) for row in source.rows(pairs)]
@@ -70,6 +67,21 @@ def _stage_order(spec: FunnelSpec) -> Any:
     """Position of a stage in the definition (None first, unknown stages last)."""
     positions = {stage.key: index for index, stage in enumerate(spec.lifecycle.stages)}
     return lambda key: -1 if key is None else positions.get(key, len(positions))
+
+
+def _pair_order(source: Source) -> list[str]:
+    """The order of the two grouping keys, which changes no figure, only the engine's work.
+
+    `to_stage` first on SQLite: it sorts the moves to group them, and compares sort keys
+    the quick way only while the first is never null (`from_stage` is null on entering):
+    3.5 against 3.9 CPU s for all 5,000,000 moves at full size. `from_stage` first
+    elsewhere: PostgreSQL took 12.7 s the other way round, 2.7 s this way.
+    """
+    return (
+        ["to_stage", "from_stage"]
+        if source.backend.name == "sqlite"
+        else ["from_stage", "to_stage"]
+    )
 
 
 REPORT = Report(
