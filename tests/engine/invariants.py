@@ -137,31 +137,33 @@ def _expected_visits(conn: Connection, workspace_id: int) -> dict[int, tuple[Any
         .order_by(t.c.contact_id, t.c.occurred_at, t.c.id)
     ).all()
     touches = _touches(conn, workspace_id)
+    by_contact: dict[int, list[Any]] = defaultdict(list)
+    for move in moves:
+        by_contact[move.contact_id].append(move)
     found = {}
-    for index, move in enumerate(moves):
-        later = [other for other in moves[index + 1 :] if other.contact_id == move.contact_id]
-        nxt = later[0] if later else None
-        again = next(
-            (other.occurred_at for other in later if other.to_stage == move.to_stage), None
-        )
-        left_at = nxt.occurred_at if nxt else None
-        seconds = _whole(left_at) - _whole(move.occurred_at) if left_at else None
-        touched = [
-            at
-            for at in touches[move.contact_id]
-            if move.occurred_at <= at and (again is None or at < again)
-        ]
-        found[move.id] = (
-            move.contact_id,
-            move.to_stage,
-            move.occurred_at,
-            left_at,
-            seconds,
-            nxt.move if nxt else None,
-            nxt.reason if nxt else None,
-            min(touched, default=None),
-        )
+    for own in by_contact.values():
+        for index, move in enumerate(own):
+            found[move.id] = _expected_visit(move, own[index + 1 :], touches[move.contact_id])
     return found
+
+
+def _expected_visit(move: Any, later: list[Any], touches: list[datetime]) -> tuple[Any, ...]:
+    """A move's visit, from the contact's later moves and its sales touches."""
+    nxt = later[0] if later else None
+    again = next((other.occurred_at for other in later if other.to_stage == move.to_stage), None)
+    left_at = nxt.occurred_at if nxt else None
+    seconds = _whole(left_at) - _whole(move.occurred_at) if left_at else None
+    touched = [at for at in touches if move.occurred_at <= at and (again is None or at < again)]
+    return (
+        move.contact_id,
+        move.to_stage,
+        move.occurred_at,
+        left_at,
+        seconds,
+        nxt.move if nxt else None,
+        nxt.reason if nxt else None,
+        min(touched, default=None),
+    )
 
 
 def _touches(conn: Connection, workspace_id: int) -> dict[int, list[datetime]]:

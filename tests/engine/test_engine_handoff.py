@@ -32,7 +32,7 @@ from embudo.engine.handoff import Answered, accept_lead, reject_lead
 from embudo.engine.sla import check_first_touch
 from embudo.engine.tasks import NewTask, add_task, complete_task
 from embudo.engine.users import add_user
-from embudo.store.tables import owner_assignments, sla_breaches, users
+from embudo.store.tables import lifecycle_visits, owner_assignments, sla_breaches, users
 
 REPS = ("rep1@example.com", "rep2@example.com", "rep3@example.com")
 SECOND = timedelta(seconds=1)
@@ -277,6 +277,8 @@ def test_a_completed_call_is_the_first_touch_and_a_todo_is_not(store: Engine) ->
         )
         assert complete_task(conn, ws, call, outcome="no answer", at=at(4), now=NOW).late is True
         assert complete_task(conn, ws, other, outcome="booked", at=at(3), now=NOW).late is False
+    # Each MQL visit now holds its call, with no move after it (`lifecycle_visits.touched_at`).
+    assert history_violations(store, ws.id) == []
     with store.begin() as conn:
         assert check_first_touch(conn, ws, at(9)) == 0
 
@@ -316,3 +318,26 @@ def test_the_queue_shows_overdue_mqls_with_owner_and_age(store: Engine) -> None:
         (line["contact"], line["owner"], line["age_hours"], line["due_at"], line["status"])
         for line in queue
     ] == [(contact_id(store, "u1"), REPS[0], 36.0, at(3), "overdue")]
+
+
+def test_a_call_on_a_contact_merged_in_becomes_the_first_touch_of_its_survivor(
+    store: Engine,
+) -> None:
+    install(store)
+    feed(store, [*mql("u1", 2), identify("b-i", at(2.5), anon="b", email="b@other.example")])
+    ws = workspace(store)
+    with store.begin() as conn:
+        call = add_task(conn, ws, "b@other.example", NewTask("Call", TaskKind.CALL), now=NOW)
+        complete_task(conn, ws, call, outcome="booked", at=at(3), now=NOW)
+
+    feed(store, [identify("link", at(3.5), anon="b", user="u1")])  # b was u1 all along
+
+    survivor = contact_id(store, "u1")
+    with store.connect() as conn:
+        touched = conn.scalar(
+            select(lifecycle_visits.c.touched_at).where(
+                lifecycle_visits.c.contact_id == survivor, lifecycle_visits.c.stage == "mql"
+            )
+        )
+    assert touched == at(3)
+    assert history_violations(store, ws.id) == []
