@@ -56,7 +56,8 @@ Stage = dict[str, Any]
 `longest`, `stalled_value`, and its stalled deals' `deal_ids`, `owner_ids`, `amounts`
 and `waits` (seconds), the longest wait first (then by deal)."""
 
-LISTS = ("deal_ids", "owner_ids", "amounts", "waits")
+LISTS = {"deal_ids": "deal_id", "owner_ids": "owner_id", "amounts": "amount", "waits": "seconds"}
+"""Each list of a stage's stalled deals, and the open deal's column it gathers."""
 
 
 def compute(source: Source, window: Window, params: ReportParams) -> list[Row]:
@@ -124,10 +125,8 @@ def _listed(waiting: ibis.Table, keys: list[str]) -> ibis.Table:
     """Each stage's totals (`Stage`) in one grouping."""
     stalled, order = waiting.stalled, [ibis.desc(waiting.seconds), ibis.asc(waiting.deal_id)]
     lists = {
-        name: column.collect(where=stalled, order_by=order, include_null=True)
-        for name, column in zip(
-            LISTS, [waiting.deal_id, waiting.owner_id, waiting.amount, waiting.seconds], strict=True
-        )
+        name: waiting[column].collect(where=stalled, order_by=order, include_null=True)
+        for name, column in LISTS.items()
     }
     return waiting.group_by([*keys, "pipeline", "stage"]).aggregate(
         rotting_days=waiting.rotting_days.max(),
@@ -165,12 +164,7 @@ def _totalled(found: list[dict[str, Any]], keys: list[str]) -> Stage:
         "seconds": sum(waits),
         "longest": max(waits),
         "stalled_value": value,
-        **{
-            name: [row[column] for row in stalled]
-            for name, column in zip(
-                LISTS, ["deal_id", "owner_id", "amount", "seconds"], strict=True
-            )
-        },
+        **{name: [row[column] for row in stalled] for name, column in LISTS.items()},
     }
 
 
