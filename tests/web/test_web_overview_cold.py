@@ -8,6 +8,7 @@ result is left to the background thread, whose end `ReportCache.wait` awaits.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -67,12 +68,21 @@ def test_a_first_view_answers_at_once_with_placeholders_then_shows_the_figures(
 
 
 def test_a_second_request_joins_the_computation_already_claimed(cold: Served) -> None:
+    with cold.store.connect() as conn:
+        workspace_id = open_workspace(conn, WORKSPACE).id
+    gate = threading.Event()
+    busy = cold.reports.read(
+        cache_key(workspace_id, "gate", {}), cold.reports.visit(cold.clock.now), gate.wait
+    )
+    assert busy.computing, "the background thread is held, so the page's parts queue behind"
     cold.page()
     again = cold.page()
+    gate.set()
     assert _computing(again) == set(PARTS), "still computing, not computed twice"
     cold.reports.wait()
     with cold.store.connect() as conn:
-        rows = int(conn.scalar(select(func.count()).select_from(report_cache)) or 0)
+        query = select(func.count()).where(report_cache.c.report.in_(PARTS))
+        rows = int(conn.scalar(query) or 0)
     assert rows == len(PARTS)
 
 
