@@ -35,7 +35,9 @@ COLUMNS = (
 
 def compute(source: Source, window: Window, params: ReportParams) -> list[Row]:
     """The health totals per dimension value (one row without `--by`)."""
-    states = with_dimension(source, deal_states(source, window.end), params.by)
+    states = with_dimension(
+        source, deal_states(source, window.end, ("stage_at", "opened_at")), params.by
+    )
     keys = group_keys(params.by)
     totals = _totals(states, window)
     query = states.group_by(keys).aggregate(**totals) if keys else states.aggregate(**totals)

@@ -82,7 +82,7 @@ def compute(source: Source, window: Window, params: ReportParams) -> list[Row]:
 
 def _waiting(source: Source, moment: datetime) -> ibis.Table:
     """The deals open at `moment`: seconds in their stage, its rotting limit, stalled or not."""
-    states = deal_states(source, moment)
+    states = deal_states(source, moment, ("stage_at",))
     open_deals = states.filter(states.kind == OPEN)
     limits = _limits(source.spec)
     joined = open_deals.left_join(

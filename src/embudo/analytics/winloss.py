@@ -29,7 +29,9 @@ OUTCOMES = (WON, LOST)
 def compute(source: Source, window: Window, params: ReportParams) -> list[Row]:
     """Won rows, then lost rows, per pipeline and stage closed from (per dimension value)."""
     keys = group_keys(params.by)
-    states = with_dimension(source, deal_states(source, window.end), params.by)
+    states = with_dimension(
+        source, deal_states(source, window.end, ("from_stage", "reason", "stage_at")), params.by
+    )
     closed = states.filter(states.kind.isin(OUTCOMES) & during(states.stage_at, window))
     counted = closed.group_by([*keys, "pipeline", "from_stage", "kind", "reason"]).aggregate(
         deals=closed.count(), amount=closed.amount.sum()
