@@ -39,11 +39,18 @@ def deal_states(source: Source, end: datetime | None, moves: Collection[str] = (
     from_stage and reason (of the move into it: a closed deal's stage closed
     from, a lost one's loss reason), opened_at.
     """
+    return _with_kinds(last_stages(source, end, moves), source.spec)
+
+
+def last_stages(source: Source, end: datetime | None, moves: Collection[str] = ()) -> ibis.Table:
+    """`deal_states` without `kind`, for a report that groups by stage and tells the closed
+    stages apart itself (`closed_stages`): the kind's `CASE` is a third of what Ibis
+    compiles for `forecast` (8 ms of its 0.12 s on DuckDB)."""
     history = source.table("deal_stage_history")
     if end is not None:
         history = history.filter(history.occurred_at < end)
     last = _grouped_last if source.backend.name in ARG_MAX else _ranked_last
-    return _with_kinds(last(history, moves).join(_deals(source), "deal_id"), source.spec)
+    return last(history, moves).join(_deals(source), "deal_id")
 
 
 ARG_MAX = frozenset({"duckdb"})
@@ -107,6 +114,11 @@ def stage_kind(
     kinds = {key: found.kind.value for key, found in _stages(spec).items()}
     kind: ibis.StringValue = _looked_up(pipeline, stage, kinds, OPEN)
     return kind
+
+
+def closed_stages(spec: FunnelSpec) -> frozenset[tuple[str, str]]:
+    """The defined (pipeline, stage)s that are won or lost; every other stage is open."""
+    return frozenset(key for key, found in _stages(spec).items() if found.kind.value != OPEN)
 
 
 def probabilities(spec: FunnelSpec) -> dict[tuple[str, str], float]:

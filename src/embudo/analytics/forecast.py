@@ -1,10 +1,11 @@
 """`forecast`: the open pipeline weighted by stage probability, by expected close month.
 
 Seen as of the period's end, or now (`stage_visits.as_of`): the deals open
-then (`deal_states`), in the stage they stood in. Each is worth its amount
-times its stage's probability; the deals are grouped per pipeline (a pipeline
-has one currency) and by the month of the deal's expected close date; deals
-without one form their own group (`close_month` null, listed last).
+then (`deal_states.last_stages`, the won and lost stages left out), in the
+stage they stood in. Each is worth its amount times its stage's probability;
+the deals are grouped per pipeline (a pipeline has one currency) and by the
+month of the deal's expected close date; deals without one form their own
+group (`close_month` null, listed last).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 
 import ibis
 
-from embudo.analytics.deal_states import OPEN, deal_states, probabilities
+from embudo.analytics.deal_states import closed_stages, last_stages, probabilities
 from embudo.analytics.dimensions import group_keys, with_dimension
 from embudo.analytics.params import EVERY_DIMENSION, DimensionKind, ReportParams
 from embudo.analytics.report import Report, Row, sort_rows
@@ -32,15 +33,18 @@ Group = tuple[Any, ...]
 def compute(source: Source, window: Window, params: ReportParams) -> list[Row]:
     """One row per pipeline and expected close month (per dimension value)."""
     keys = group_keys(params.by)
-    states = deal_states(source, as_of(source, window))
-    open_deals = with_dimension(source, _with_close(states.filter(states.kind == OPEN)), params.by)
-    parts = [*keys, "pipeline", "close_year", "close_month_number"]
-    per_stage = open_deals.group_by([*parts, "stage"]).aggregate(
-        open_deals=open_deals.count(), amount=open_deals.amount.sum()
+    deals = with_dimension(
+        source, _with_close(last_stages(source, as_of(source, window))), params.by
     )
+    parts = [*keys, "pipeline", "close_year", "close_month_number"]
+    per_stage = deals.group_by([*parts, "stage"]).aggregate(
+        open_deals=deals.count(), amount=deals.amount.sum()
+    )
+    closed = closed_stages(source.spec)
     grouped: dict[Group, list[dict[str, Any]]] = defaultdict(list)
     for row in source.rows(per_stage):
-        grouped[tuple(row[part] for part in parts)].append(row)
+        if (row["pipeline"], row["stage"]) not in closed:
+            grouped[tuple(row[part] for part in parts)].append(row)
     chances = probabilities(source.spec)
     rows = [_finish(group, found, keys, chances) for group, found in grouped.items()]
     return sort_rows(rows, [*keys, "pipeline", "close_month"])

@@ -1,11 +1,12 @@
 """`pipeline`: per pipeline and open stage, the deals in it at the period's end and their value.
 
 A deal's stage at the end of the period is read from its history
-(`deal_states`). Every open stage of every pipeline gets a row — pipelines
-by key (a stored definition's mapping keys do not keep their order:
-PostgreSQL's JSONB sorts them), stages in the definition's order — zeros
-included, so the board is complete; amounts are
-summed by the engine and weighted by the stage's probability in Python.
+(`deal_states.last_stages`); deals in a won or lost stage are left out.
+Every open stage of every pipeline gets a row — pipelines by key (a stored
+definition's mapping keys do not keep their order: PostgreSQL's JSONB sorts
+them), stages in the definition's order — zeros included, so the board is
+complete; amounts are summed by the engine and weighted by the stage's
+probability in Python.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from embudo.analytics.deal_states import OPEN, deal_states
+from embudo.analytics.deal_states import closed_stages, last_stages
 from embudo.analytics.dimensions import group_keys, with_dimension
 from embudo.analytics.params import EVERY_DIMENSION, DimensionKind, ReportParams
 from embudo.analytics.report import Report, Row, sort_rows
@@ -31,12 +32,13 @@ Totals = dict[tuple[str, str], tuple[int, Decimal]]
 def compute(source: Source, window: Window, params: ReportParams) -> list[Row]:
     """The board per dimension value; no rows when no deal is open."""
     keys = group_keys(params.by)
-    states = deal_states(source, window.end)
-    states = with_dimension(source, states.filter(states.kind == OPEN), params.by)
-    sums = states.group_by([*keys, "pipeline", "stage"]).aggregate(
-        open_deals=states.deal_id.count(), value=states.amount.sum()
+    deals = with_dimension(source, last_stages(source, window.end), params.by)
+    sums = deals.group_by([*keys, "pipeline", "stage"]).aggregate(
+        open_deals=deals.deal_id.count(), value=deals.amount.sum()
     )
-    groups = _by_group(source.rows(sums), keys)
+    closed = closed_stages(source.spec)
+    found = [row for row in source.rows(sums) if (row["pipeline"], row["stage"]) not in closed]
+    groups = _by_group(found, keys)
     rows = [
         row for group, totals in groups.items() for row in _board(source.spec, keys, group, totals)
     ]
