@@ -8,18 +8,20 @@ gets a single one: the contact's first touch (`contacts.channel_id`,
 attributed somewhere. Moments are floored epoch seconds, the same integers
 on every engine.
 
-What the weights of `domain.attribution` need of a journey is worked out
-in SQL, the same on every engine, with windows over each deal's touches: a
+The store gives one row per touch with its deal's milestones (`TOUCHES`);
+what the weights of `domain.attribution` need of a journey is then worked
+out over whole columns in NumPy, the same on every engine (`placed`): a
 touch's position, the journey's touch count and milestone indexes (the
-shape), and its age less the youngest touch's. So one row per touch comes
-back, ready to be grouped by shape, instead of each deal's touches being
-sorted and measured in Python.
+shape), and its age less the youngest touch's. So each touch is ready to be
+grouped by shape, with no Python object per touch.
 """
 
 from __future__ import annotations
 
 import ibis
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 from ibis import _
 
 from embudo.analytics.dimensions import DIRECT, with_dimension
@@ -40,9 +42,24 @@ def won_touches(source: Source, window: Window) -> pa.Table:
     `PLACED`, one row per touch, as an Arrow table (`shares` groups them there)."""
     won = won_deals(source)
     won = won.filter(during(won.won_at, window))
-    found: pa.Table = source.backend.to_pyarrow(_placed(source, won))
-    return found
+    touches: pa.Table = source.backend.to_pyarrow(_touches(source, won))
+    return _named(source, placed(touches))
 
+
+TOUCHES = (
+    "deal_id",
+    "units",
+    "lead_s",
+    "opened_s",
+    "touch_s",
+    "event_id",
+    "channel_id",
+    "campaign_id",
+)
+"""What the store gives of each touch: deal_id; `units`, the deal's amount in
+ten-thousandths (`source.STORED`), exact on every engine; when the deal's contact became a
+lead and the deal was opened (null when it never was), and the touch's moment, in floored
+epoch seconds; its event id (0 for a stand-in); its channel and campaign ids."""
 
 PLACED = (
     "deal_id",
@@ -55,10 +72,13 @@ PLACED = (
     "channel",
     "campaign",
 )
-"""deal_id; `units`, the deal's amount in ten-thousandths (`source.STORED`), exact on every
-engine; the journey's touch count; how many of its touches came at or before the lead and
-the opportunity were created; the touch's position (0 first); `difference`, its age less
-the youngest touch's in seconds (what time-decay weighs); its channel and campaign."""
+"""deal_id; units; the journey's touch count; how many of its touches came at or before the
+lead and the opportunity were created; the touch's position (0 first); `difference`, its
+age less the youngest touch's in seconds (what time-decay weighs); its channel and
+campaign."""
+
+NEVER = np.iinfo(np.int64).min
+"""A milestone that never came: no touch is at or before it."""
 
 
 def milestone(touches_before: int) -> int | None:
@@ -66,18 +86,93 @@ def milestone(touches_before: int) -> int | None:
     return touches_before - 1 if touches_before else None
 
 
-def _placed(source: Source, won: ibis.Table) -> ibis.Table:
-    """Each touch of `won` with its place: the columns of `PLACED`.
+def placed(touches: pa.Table) -> pa.Table:
+    """Each touch of `touches` (the columns of `TOUCHES`) with its place: the columns of
+    `PLACED` but the names (`channel_id`, `campaign_id` instead), a deal's touches together.
+
+    A deal's touches are ordered by moment, then event id; a milestone's
+    index is the count of touches at or before it, less one, since they are
+    in time order; time-decay's difference is the newest touch's moment less
+    this one's. Worked out in NumPy over the sorted columns, the same on
+    every engine: as window functions, SQLite took 0.5 s more than reading
+    the touches (150,000 at 1,000,000 contacts).
+    """
+    if touches.num_rows == 0:
+        return _placed_table(touches, {name: np.zeros(0, np.int64) for name in SHAPE})
+    deal, moment = _integers(touches, "deal_id"), _integers(touches, "touch_s")
+    order = np.lexsort((_integers(touches, "event_id"), moment, deal))
+    deal, moment = deal[order], moment[order]
+    starts = np.flatnonzero(np.r_[True, deal[1:] != deal[:-1]])
+    counts = np.diff(np.r_[starts, len(deal)])
+    journey = np.repeat(np.arange(len(starts)), counts)
+    lead, opened = (_integers(touches, name)[order] for name in ("lead_s", "opened_s"))
+    shape = {
+        "touch_count": counts[journey],
+        "lead_touches": _at_or_before(moment, lead, starts)[journey],
+        "opportunity_touches": _at_or_before(moment, opened, starts)[journey],
+        "position": np.arange(len(deal)) - starts[journey],
+        "difference": np.maximum.reduceat(moment, starts)[journey] - moment,
+    }
+    return _placed_table(touches.take(order), shape)
+
+
+SHAPE = ("touch_count", "lead_touches", "opportunity_touches", "position", "difference")
+
+
+def _integers(touches: pa.Table, name: str) -> np.ndarray:
+    """An integer column as NumPy int64, a null (a milestone never reached) as `NEVER`."""
+    found: np.ndarray = pc.fill_null(touches.column(name), NEVER).to_numpy().astype(np.int64)
+    return found
+
+
+def _at_or_before(moments: np.ndarray, milestones: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Per journey (its first row in `starts`), how many of its moments came at or before
+    its milestone."""
+    found: np.ndarray = np.add.reduceat((moments <= milestones).astype(np.int64), starts)
+    return found
+
+
+def _placed_table(touches: pa.Table, shape: dict[str, np.ndarray]) -> pa.Table:
+    columns = {
+        "deal_id": touches.column("deal_id"),
+        "units": touches.column("units"),
+        **{name: pa.array(shape[name], pa.int64()) for name in SHAPE},
+        "channel_id": touches.column("channel_id"),
+        "campaign_id": touches.column("campaign_id"),
+    }
+    return pa.table(columns)
+
+
+def _named(source: Source, touches: pa.Table) -> pa.Table:
+    """`touches` with `channel` (its key; `direct` for none) and `campaign` (its name) in
+    place of their ids, looked up in Arrow: a lookup per touch in SQL cost SQLite 0.2 s."""
+    channel = _looked_up(touches.column("channel_id"), _names(source, "channels", "key"))
+    campaign = _looked_up(touches.column("campaign_id"), _names(source, "campaigns", "name"))
+    kept = touches.drop_columns(["channel_id", "campaign_id"])
+    return kept.append_column("channel", pc.fill_null(channel, DIRECT)).append_column(
+        "campaign", campaign
+    )
+
+
+def _names(source: Source, table: str, column: str) -> pa.Table:
+    rows = source.table(table)
+    found: pa.Table = source.backend.to_pyarrow(rows.select(id=rows.id, name=rows[column]))
+    return found
+
+
+def _looked_up(ids: pa.ChunkedArray, names: pa.Table) -> pa.ChunkedArray:
+    """Each id's name in `names` (id, name); null for a null or unknown id."""
+    positions = pc.index_in(ids, value_set=names.column("id").combine_chunks())
+    found: pa.ChunkedArray = pc.take(names.column("name"), positions)
+    return found
+
+
+def _touches(source: Source, won: ibis.Table) -> ibis.Table:
+    """Each touch of `won`: the columns of `TOUCHES`.
 
     Each won deal is joined to its touches (a left join: a deal without any
     keeps one row, its stand-in touch: the contact's first touch at the won
-    moment, event id 0). The touches are ordered by moment, then event id; a
-    milestone's index is the count of touches at or before it, less one,
-    since they are in time order; time-decay's difference is the newest
-    touch's moment less this one's. The stand-in is a journey of one touch:
-    its weight is 1 in every model, whatever its milestones. Channels and
-    campaigns are named once, at the end: naming the deals' and the events'
-    apart made SQLite share one unindexed lookup table between them.
+    moment, event id 0).
     """
     deals = _deals(source, won)
     events = _touch_events(source)
@@ -85,35 +180,16 @@ def _placed(source: Source, won: ibis.Table) -> ibis.Table:
         events, [events.touch_contact_id == deals.contact_id, events.occurred_at <= deals.won_at]
     )
     untouched = joined.event_id.isnull()
-    placed = joined.select(
+    return joined.select(
         "deal_id",
-        "lead_s",
-        "opened_s",
         units=(joined.amount * UNITS).round().cast("int64"),
-        event_id=ibis.coalesce(joined.event_id, 0),
+        lead_s=joined.lead_s,
+        opened_s=joined.opened_s,
         touch_s=ibis.coalesce(epoch_seconds(joined.occurred_at), joined.won_s),
+        event_id=ibis.coalesce(joined.event_id, 0),
         channel_id=untouched.ifelse(joined.first_channel_id, joined.touch_channel_id),
         campaign_id=untouched.ifelse(joined.first_campaign_id, joined.touch_campaign_id),
     )
-    deal = ibis.window(group_by=placed.deal_id)
-    ordered = ibis.window(group_by=placed.deal_id, order_by=[placed.touch_s, placed.event_id])
-    measured = placed.select(
-        "deal_id",
-        "units",
-        "channel_id",
-        "campaign_id",
-        touch_count=placed.deal_id.count().over(deal),
-        lead_touches=_at_or_before(placed.touch_s, placed.lead_s).over(deal),
-        opportunity_touches=_at_or_before(placed.touch_s, placed.opened_s).over(deal),
-        position=ibis.row_number().over(ordered),
-        difference=placed.touch_s.max().over(deal) - placed.touch_s,
-    )
-    return named(source, measured).select(*PLACED)
-
-
-def _at_or_before(moments: ibis.Value, milestone: ibis.Value) -> ibis.Value:
-    """How many of `moments` came at or before `milestone` (0 when it is null)."""
-    return (moments <= milestone).ifelse(1, 0).sum()
 
 
 def named(source: Source, table: ibis.Table) -> ibis.Table:
