@@ -20,6 +20,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 
 from embudo.store.types import Document, Id, Money, UtcDateTime, WrittenDocument
@@ -192,6 +193,13 @@ contacts = Table(
     UniqueConstraint("workspace_id", "first_message_id"),
     Index("ix_contacts_workspace_stage", "workspace_id", "stage"),
     Index("ix_contacts_workspace_email", "workspace_id", "email"),
+    Index(
+        "ix_contacts_workspace_merged",
+        "workspace_id",
+        "merged_into_id",
+        sqlite_where=text("merged_into_id IS NOT NULL"),
+        postgresql_where=text("merged_into_id IS NOT NULL"),  # the few merged away
+    ),
 )
 
 identities = Table(
@@ -264,11 +272,12 @@ lifecycle_transitions = Table(
     Index("ix_lifecycle_transitions_contact", "contact_id", "id"),
     Index("ix_lifecycle_transitions_workspace_occurred", "workspace_id", "occurred_at"),
     Index(
-        "ix_lifecycle_transitions_workspace_contact_occurred",
+        "ix_lifecycle_transitions_workspace_contact_stage",
         "workspace_id",
         "contact_id",
         "occurred_at",
         "id",
+        "to_stage",
     ),
     Index(
         "ix_lifecycle_transitions_workspace_to_stage",
@@ -278,8 +287,9 @@ lifecycle_transitions = Table(
         "contact_id",
     ),
 )
-"""Append-only. The reports read each contact's moves in time order, and one stage's
-entries, from the last two indexes (migration 0007)."""
+"""Append-only. The reports read each contact's moves in time order (with the stage each
+entered, from the index alone: migration 0013), and one stage's entries, from the last two
+indexes (migration 0007)."""
 
 lifecycle_visits = Table(
     "lifecycle_visits",
