@@ -7,8 +7,9 @@ workspace's time zone) this writes the history tables directly — SQLAlchemy
 Core `insert` executemany, one transaction per chunk of contacts, ids
 assigned by the generator (`report_history`). The caches the engine keeps
 (`contacts.stage`, `owner_id`, `deals.stage`/`status`) are written equal to
-what the history says, and `lifecycle_visits` is written from the moves at the
-end (`store.visits.rebuild_visits`). A fresh SQLite file, or a PostgreSQL schema dropped
+what the history says, and `lifecycle_visits` and `deal_visits` are written
+from the moves at the end (`store.visits.rebuild_visits`,
+`store.deal_visits.rebuild_deal_visits`). A fresh SQLite file, or a PostgreSQL schema dropped
 and created again; PostgreSQL is `ANALYZE`d afterwards, as autovacuum would.
 
     .venv/bin/python bench/report_data.py --db sqlite:///bench/out/reports.db \
@@ -31,6 +32,7 @@ from sqlalchemy.engine import URL
 from embudo.engine.workspaces import apply_spec
 from embudo.io.spec_file import parse_spec, template_text
 from embudo.store import tables
+from embudo.store.deal_visits import rebuild_deal_visits
 from embudo.store.schema import upgrade
 from embudo.store.session import connect
 from embudo.store.visits import rebuild_visits
@@ -72,6 +74,7 @@ def build(url: str, sizes: Sizes) -> dict[str, int]:
         _progress(first + CHUNK_CONTACTS, sizes, written, time.perf_counter() - started)
     with engine.begin() as conn:
         rebuild_visits(conn, context.workspace_id)
+        rebuild_deal_visits(conn, context.workspace_id)
     _analyze(engine)
     engine.dispose()
     return written

@@ -47,7 +47,7 @@ def _json(folder: Path, *args: str) -> dict[str, Any]:
 def test_json_on_the_store_and_on_its_snapshot(won: Path, store_url: str) -> None:
     exported = embudo(won, "export", "parquet", "snap", "--db", store_url)
     assert exported.returncode == 0, exported.stderr
-    assert exported.stdout.startswith("wrote 16 tables, ")
+    assert exported.stdout.startswith("wrote 17 tables, ")
     on_store = _json(won, "--by", "pipeline", "--db", store_url)
     on_duckdb = _json(won, "--by", "pipeline", "--engine", f"duckdb:{won / 'snap'}")
     assert on_duckdb == on_store

@@ -7,7 +7,9 @@ For every contact of a workspace:
 - `lifecycle_visits` holds one row per transition, ended by the contact's
   next transition (when, after how many whole seconds, which move and reason),
   with the contact's first sales touch (a call, email or meeting done, an
-  accept or a reject) from the visit's start to its next visit to the stage.
+  accept or a reject) from the visit's start to its next visit to the stage;
+- `deal_visits` holds one row per deal move, in the deal's pipeline, ended by
+  the deal's next move (when, after how many whole seconds).
 
 Reusable by any test that ingests a stream (the demo test included): call
 `history_violations` and assert it returns nothing.
@@ -24,6 +26,9 @@ from sqlalchemy import Connection, Engine, select
 
 from embudo.store.tables import (
     contacts,
+    deal_stage_history,
+    deal_visits,
+    deals,
     lifecycle_transitions,
     lifecycle_visits,
     score_ledger,
@@ -65,7 +70,11 @@ def history_violations(store: Engine, workspace_id: int) -> list[str]:
             for row in rows
             for problem in _violations(row, moves.get(row.id), ledger.get(row.id, []))
         ]
-        return found + _visit_violations(conn, workspace_id)
+        return (
+            found
+            + _visit_violations(conn, workspace_id)
+            + deal_visit_violations(conn, workspace_id)
+        )
 
 
 def _violations(row: Any, last_move: str | None, ledger: list[Any]) -> list[str]:
@@ -190,3 +199,43 @@ def _touches(conn: Connection, workspace_id: int) -> dict[int, list[datetime]]:
 
 def _whole(moment: datetime) -> int:
     return math.floor(moment.timestamp())
+
+
+def deal_visit_violations(conn: Connection, workspace_id: int) -> list[str]:
+    """Every deal move whose cached visit is missing or says something else, and stray rows."""
+    h = deal_stage_history
+    moves = conn.execute(
+        select(h.c.id, h.c.deal_id, deals.c.pipeline, h.c.to_stage, h.c.occurred_at)
+        .join_from(h, deals, deals.c.id == h.c.deal_id)
+        .where(h.c.workspace_id == workspace_id)
+        .order_by(h.c.deal_id, h.c.occurred_at, h.c.id)
+    ).all()
+    expected = {}
+    for move, after in zip(moves, [*moves[1:], None], strict=False):  # None: no next move
+        left_at = after.occurred_at if after is not None and after.deal_id == move.deal_id else None
+        seconds = _whole(left_at) - _whole(move.occurred_at) if left_at else None
+        expected[move.id] = (
+            move.deal_id,
+            move.pipeline,
+            move.to_stage,
+            move.occurred_at,
+            left_at,
+            seconds,
+        )
+    v = deal_visits
+    cached = {
+        row.history_id: (
+            row.deal_id,
+            row.pipeline,
+            row.stage,
+            row.entered_at,
+            row.left_at,
+            row.seconds,
+        )
+        for row in conn.execute(select(v).where(v.c.workspace_id == workspace_id))
+    }
+    return [
+        f"deal move {key}: visit {cached.get(key)!r}, history says {want!r}"
+        for key, want in expected.items()
+        if cached.get(key) != want
+    ] + [f"deal visit {key}: no such move" for key in cached.keys() - expected.keys()]

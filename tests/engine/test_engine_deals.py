@@ -31,8 +31,8 @@ from funnel_support import (
     transition_rows,
     workspace,
 )
-from invariants import history_violations
-from sqlalchemy import Engine, update
+from invariants import deal_visit_violations, history_violations
+from sqlalchemy import Engine, func, select, update
 
 from embudo.analytics.deals import DealFilter, StageTotal, deals_by_stage, list_deals
 from embudo.domain.deals import DealSource
@@ -42,7 +42,8 @@ from embudo.engine.deal_lifecycle import ContactMoved
 from embudo.engine.deals import DealMoved, lose_deal, move_deal, win_deal
 from embudo.engine.moves import move_contact
 from embudo.engine.workspaces import apply_spec
-from embudo.store.tables import users
+from embudo.store import schema
+from embudo.store.tables import deal_visits, users
 
 CLI = DealSource.CLI
 
@@ -486,7 +487,7 @@ def test_a_removed_stage_mapped_in_moved_stages_moves_its_deals_with_history(
         "stage 'diagnosis' removed in funnel definition version 2",
     )
     assert last.spec_version_id == workspace(store).spec_version_id
-    assert deal_violations(store) == []
+    _consistent(store)  # the moved deals' visits too
 
 
 def test_a_stage_mapped_to_one_of_another_kind_is_refused_and_nothing_moves(
@@ -510,3 +511,20 @@ def test_a_stage_mapped_to_one_of_another_kind_is_refused_and_nothing_moves(
 def _with_moved_stages(document: dict[str, Any], moved: dict[str, str]) -> dict[str, Any]:
     document["pipelines"]["treatment"]["moved_stages"] = moved
     return document
+
+
+def test_the_upgrade_to_0014_writes_the_visits_of_the_deal_moves_already_stored(
+    store: Engine,
+) -> None:
+    ready(store, "ana", "bea")
+    first, second = new_deal(store, "ana"), new_deal(store, "bea")
+    _move(store, first, "diagnosis", 11)
+    _move(store, first, "quote", 12)
+    _win(store, second, 13)
+    schema.downgrade(store, "0013")
+
+    schema.upgrade(store)
+
+    with store.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(deal_visits)) == 5
+        assert deal_visit_violations(conn, workspace(store).id) == []

@@ -16,13 +16,13 @@ from typing import Any
 import ibis
 
 from embudo.analytics import medians
-from embudo.analytics.deal_states import OPEN, stage_kind
+from embudo.analytics.deal_states import closed_stages
 from embudo.analytics.dimensions import group_keys, with_dimension
 from embudo.analytics.lifecycle_stages import live_contacts, merged_away
 from embudo.analytics.params import EVERY_DIMENSION, Dimension, DimensionKind, ReportParams
 from embudo.analytics.report import Report, Row, during, sort_rows
 from embudo.analytics.source import Source
-from embudo.analytics.stage_visits import as_of, cached_visits, visits
+from embudo.analytics.stage_visits import as_of, cached_visits
 from embudo.analytics.windows import Window
 from embudo.domain import metrics
 from embudo.domain.spec import FunnelSpec
@@ -42,9 +42,11 @@ def compute(source: Source, window: Window, params: ReportParams) -> list[Row]:
     keys = group_keys(params.by)
     lifecycle = _lifecycle_visits(source, window, moment, params.by)
     pipeline = _pipeline_visits(source, window, moment, params.by)
+    closed = closed_stages(source.spec)
+    deal_rows = _summary(source, pipeline, [*keys, "pipeline", "stage"], PIPELINE)
     rows = [
         *_summary(source, lifecycle, [*keys, "stage"], LIFECYCLE),
-        *_summary(source, pipeline, [*keys, "pipeline", "stage"], PIPELINE),
+        *(row for row in deal_rows if (row["pipeline"], row["stage"]) not in closed),
     ]
     ordered = sorted(rows, key=lambda row: _position(source.spec, row))
     return sort_rows(ordered, keys)
@@ -58,7 +60,7 @@ def _lifecycle_visits(
     The contact is joined only to look `--by` up; otherwise the visits are
     checked against the few contacts merged away, which spares a lookup per visit.
     """
-    seen = cached_visits(source.table("lifecycle_visits"), moment)
+    seen = cached_visits(source.table("lifecycle_visits"), moment, "contact_id")
     final = source.spec.lifecycle.funnel[-1].key
     kept = seen.filter(during(seen.entered_at, window) & (seen.stage != final))
     if not group_keys(by):
@@ -69,23 +71,22 @@ def _lifecycle_visits(
 def _pipeline_visits(
     source: Source, window: Window, moment: datetime, by: Dimension | None
 ) -> ibis.Table:
-    """Visits of deals to open stages (a stage no longer defined counts as open).
+    """Visits of deals, from the `deal_visits` cache (which holds each deal's pipeline).
 
-    Each visit's deal is looked up by its key (`keyed`): SQLite would rather
-    read every deal of the workspace and look its visits up in an index built
-    for the query.
+    The deal is joined only to look `--by` up, by its key (`keyed`): SQLite
+    would rather read every deal of the workspace and look its visits up in
+    an index built for the query. Visits to won and lost stages are counted
+    too, and their rows left out after the grouping (`compute`).
     """
-    history = source.table("deal_stage_history").select("deal_id", "to_stage", "occurred_at", "id")
-    seen = visits(history, "deal_id", moment)
+    seen = cached_visits(source.table("deal_visits"), moment, "deal_id", "pipeline")
+    kept = seen.filter(during(seen.entered_at, window))
+    if not group_keys(by):
+        return kept
     deals = source.table("deals", keyed=True)
-    subjects = seen.filter(during(seen.entered_at, window)).join(
-        deals.select(
-            "pipeline", "channel_id", "campaign_id", "owner_id", "contact_id", deal_id=deals.id
-        ),
-        "deal_id",
+    looked_up = deals.select(
+        "channel_id", "campaign_id", "owner_id", "contact_id", deal_id=deals.id
     )
-    kept = subjects.filter(stage_kind(subjects.pipeline, subjects.stage, source.spec) == OPEN)
-    return with_dimension(source, kept, by)
+    return with_dimension(source, kept.join(looked_up, "deal_id"), by)
 
 
 def _summary(source: Source, seen: ibis.Table, keys: list[str], scope: str) -> list[Row]:

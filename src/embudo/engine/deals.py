@@ -42,6 +42,7 @@ from embudo.engine.deal_lifecycle import (
 )
 from embudo.engine.playbooks import run_playbooks
 from embudo.store.contacts import find_contact
+from embudo.store.deal_visits import refresh_deal_visits
 from embudo.store.deals import deal_ids_by_source_key
 from embudo.store.tables import deal_stage_history, deals
 from embudo.store.users import find_active_user
@@ -311,5 +312,6 @@ def _record(
             recorded_at=mover.now,
         )
     )
+    refresh_deal_visits(conn, [deal_id])
     entered = DealEntered(deal_id, contact_id, planned.to_stage, mover.at)
     run_playbooks(conn, workspace, [entered], now=mover.now)

@@ -20,6 +20,7 @@ from sqlalchemy import Connection, and_, insert, or_, select, update
 from embudo.domain.deals import DealSource, Orphan, orphan
 from embudo.domain.errors import SpecError
 from embudo.domain.spec import FunnelSpec
+from embudo.store.deal_visits import refresh_deal_visits
 from embudo.store.tables import deal_stage_history, deals
 
 SHOWN = 10
@@ -67,6 +68,7 @@ def _move_stage(
     ]
     conn.execute(insert(deal_stage_history), rows)
     conn.execute(update(deals).where(where).values(stage=new, stage_at=now, updated_at=now))
+    refresh_deal_visits(conn, ids)
     return len(ids)
 
 

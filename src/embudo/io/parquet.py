@@ -43,6 +43,7 @@ SNAPSHOT_TABLES: tuple[Table, ...] = (
     tables.tasks,
     tables.deals,
     tables.deal_stage_history,
+    tables.deal_visits,
 )
 """What reports read. A new report that needs another table adds it here."""
 

@@ -467,6 +467,36 @@ deal_stage_history = Table(
 )
 """Append-only: one row per deal move, its creation included (`from_stage` NULL)."""
 
+deal_visits = Table(
+    "deal_visits",
+    metadata,
+    Column("history_id", Id, ForeignKey("deal_stage_history.id"), primary_key=True),
+    _workspace(),
+    Column("deal_id", Id, ForeignKey("deals.id"), nullable=False),
+    Column("pipeline", String(64), nullable=False),
+    Column("stage", String(64), nullable=False),
+    Column("entered_at", UtcDateTime, nullable=False),
+    Column("left_at", UtcDateTime, nullable=True),
+    Column("seconds", Integer, nullable=True),
+    Index("ix_deal_visits_deal", "deal_id"),
+    Index(
+        "ix_deal_visits_workspace_stage",
+        "workspace_id",
+        "pipeline",
+        "stage",
+        "entered_at",
+        "left_at",
+        "seconds",
+        "deal_id",
+    ),
+)
+"""A cache the engine keeps equal to what `deal_stage_history` says (`store.deal_visits`):
+one row per deal move, the visit it starts in the deal's pipeline (a deal never changes
+pipeline), ended by the deal's next move (by occurred_at, id) — when (`left_at`) and after
+how many whole seconds (`seconds`, floored epochs). time-in-stage reads deal visits from it
+instead of pairing every move with the next one; its last index holds all a per-stage total
+reads, in stage order (migration 0014)."""
+
 owner_assignments = Table(
     "owner_assignments",
     metadata,

@@ -76,9 +76,7 @@ def _insert(conn: Connection, moves_of: ColumnElement[bool]) -> None:
         .subquery()
     )
     dialect = conn.dialect.name
-    seconds = _whole_seconds(dialect, paired.c.left_at) - _whole_seconds(
-        dialect, paired.c.entered_at
-    )
+    seconds = whole_seconds(dialect, paired.c.left_at) - whole_seconds(dialect, paired.c.entered_at)
     kept = ("transition_id", "workspace_id", "contact_id", "stage", "entered_at", "left_at")
     rows = select(
         *(paired.c[name] for name in kept),
@@ -121,7 +119,7 @@ def _first_touch(visit: Subquery) -> ColumnElement[Any]:
     return select(func.min(touches.c.at)).scalar_subquery()
 
 
-def _whole_seconds(dialect: str, moment: ColumnElement[Any]) -> ColumnElement[int]:
+def whole_seconds(dialect: str, moment: ColumnElement[Any]) -> ColumnElement[int]:
     """Whole seconds since 1970, floored, as the reports' `epoch_seconds` counts them.
 
     SQLite stores a moment as text: its first 19 characters are read, the
