@@ -131,11 +131,7 @@ def _visit_violations(conn: Connection, workspace_id: int) -> list[str]:
         )
         for row in rows
     }
-    return [
-        f"transition {key}: visit {cached.get(key)!r}, history says {want!r}"
-        for key, want in expected.items()
-        if cached.get(key) != want
-    ] + [f"visit {key}: no such transition" for key in cached.keys() - expected.keys()]
+    return _differences("transition", expected, cached)
 
 
 def _expected_visits(conn: Connection, workspace_id: int) -> dict[int, tuple[Any, ...]]:
@@ -234,8 +230,16 @@ def deal_visit_violations(conn: Connection, workspace_id: int) -> list[str]:
         )
         for row in conn.execute(select(v).where(v.c.workspace_id == workspace_id))
     }
+    return _differences("deal move", expected, cached)
+
+
+def _differences(
+    move: str, expected: dict[int, tuple[Any, ...]], cached: dict[int, tuple[Any, ...]]
+) -> list[str]:
+    """Each `move` whose cached visit is missing or differs from `expected`, and each cached
+    visit of no such move."""
     return [
-        f"deal move {key}: visit {cached.get(key)!r}, history says {want!r}"
+        f"{move} {key}: visit {cached.get(key)!r}, history says {want!r}"
         for key, want in expected.items()
         if cached.get(key) != want
-    ] + [f"deal visit {key}: no such move" for key in cached.keys() - expected.keys()]
+    ] + [f"visit of {move} {key}: no such {move}" for key in cached.keys() - expected.keys()]

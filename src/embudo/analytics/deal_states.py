@@ -9,7 +9,7 @@ probability 0, so an old row never makes a deal look closed.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -43,8 +43,8 @@ def deal_states(source: Source, end: datetime | None, moves: Collection[str] = (
 
 
 def last_stages(source: Source, end: datetime | None, moves: Collection[str] = ()) -> ibis.Table:
-    """`deal_states` without `kind`, for a report that groups by stage and tells the closed
-    stages apart itself (`closed_stages`): the kind's `CASE` is a third of what Ibis
+    """`deal_states` without `kind`, for a report that groups by stage and keeps the open
+    ones itself (`in_open_stages`): the kind's `CASE` is a third of what Ibis
     compiles for `forecast` (8 ms of its 0.12 s on DuckDB)."""
     history = source.table("deal_stage_history")
     if end is not None:
@@ -116,9 +116,11 @@ def stage_kind(
     return kind
 
 
-def closed_stages(spec: FunnelSpec) -> frozenset[tuple[str, str]]:
-    """The defined (pipeline, stage)s that are won or lost; every other stage is open."""
-    return frozenset(key for key, found in _stages(spec).items() if found.kind.value != OPEN)
+def in_open_stages(rows: Iterable[dict[str, Any]], spec: FunnelSpec) -> list[dict[str, Any]]:
+    """The rows (with `pipeline` and `stage`) of open stages: all but the defined won and
+    lost ones (a stage no longer defined counts as open)."""
+    closed = {key for key, found in _stages(spec).items() if found.kind.value != OPEN}
+    return [row for row in rows if (row["pipeline"], row["stage"]) not in closed]
 
 
 def probabilities(spec: FunnelSpec) -> dict[tuple[str, str], float]:

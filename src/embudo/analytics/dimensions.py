@@ -35,8 +35,7 @@ def with_dimension(source: Source, subjects: ibis.Table, by: Dimension | None) -
         return subjects
     if by.kind is DimensionKind.PROPERTY:
         return _lookup(subjects, "contact_id", _traits(source, by), by.column)
-    lookup = _LOOKUPS[by.kind]
-    found = _lookup(subjects, lookup[0], _named(source, lookup[1], lookup[2]), by.column)
+    found = _lookup(subjects, _LOOKUPS[by.kind][0], names(source, by.kind), by.column)
     if by.kind is DimensionKind.CHANNEL:
         return found.mutate(**{by.column: found[by.column].fill_null(DIRECT)})
     return found
@@ -49,7 +48,10 @@ _LOOKUPS = {
 }
 
 
-def _named(source: Source, table: str, column: str) -> ibis.Table:
+def names(source: Source, kind: DimensionKind) -> ibis.Table:
+    """The channels' keys, the campaigns' names or the owners' emails by id:
+    `dimension_key` (the id), `dimension_value`."""
+    _, table, column = _LOOKUPS[kind]
     rows = source.table(table)
     return rows.select(dimension_key=rows.id, dimension_value=rows[column])
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import ibis
 
-from embudo.analytics.deal_states import closed_stages, last_stages, probabilities
+from embudo.analytics.deal_states import in_open_stages, last_stages, probabilities
 from embudo.analytics.dimensions import group_keys, with_dimension
 from embudo.analytics.params import EVERY_DIMENSION, DimensionKind, ReportParams
 from embudo.analytics.report import Report, Row, sort_rows
@@ -40,11 +40,9 @@ def compute(source: Source, window: Window, params: ReportParams) -> list[Row]:
     per_stage = deals.group_by([*parts, "stage"]).aggregate(
         open_deals=deals.count(), amount=deals.amount.sum()
     )
-    closed = closed_stages(source.spec)
     grouped: dict[Group, list[dict[str, Any]]] = defaultdict(list)
-    for row in source.rows(per_stage):
-        if (row["pipeline"], row["stage"]) not in closed:
-            grouped[tuple(row[part] for part in parts)].append(row)
+    for row in in_open_stages(source.rows(per_stage), source.spec):
+        grouped[tuple(row[part] for part in parts)].append(row)
     chances = probabilities(source.spec)
     rows = [_finish(group, found, keys, chances) for group, found in grouped.items()]
     return sort_rows(rows, [*keys, "pipeline", "close_month"])

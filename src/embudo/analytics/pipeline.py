@@ -15,7 +15,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from embudo.analytics.deal_states import closed_stages, last_stages
+from embudo.analytics.deal_states import in_open_stages, last_stages
 from embudo.analytics.dimensions import group_keys, with_dimension
 from embudo.analytics.params import EVERY_DIMENSION, DimensionKind, ReportParams
 from embudo.analytics.report import Report, Row, sort_rows
@@ -36,9 +36,7 @@ def compute(source: Source, window: Window, params: ReportParams) -> list[Row]:
     sums = deals.group_by([*keys, "pipeline", "stage"]).aggregate(
         open_deals=deals.deal_id.count(), value=deals.amount.sum()
     )
-    closed = closed_stages(source.spec)
-    found = [row for row in source.rows(sums) if (row["pipeline"], row["stage"]) not in closed]
-    groups = _by_group(found, keys)
+    groups = _by_group(in_open_stages(source.rows(sums), source.spec), keys)
     rows = [
         row for group, totals in groups.items() for row in _board(source.spec, keys, group, totals)
     ]

@@ -15,6 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import ibis
+import pyarrow as pa
 import sqlglot as sg
 import sqlglot.expressions as sge
 from ibis.backends import BaseBackend
@@ -62,9 +63,14 @@ class Source:
             workspace = workspace + 0
         return rows.filter(workspace == self.workspace_id)
 
+    def arrow(self, expression: ibis.Table) -> pa.Table:
+        """Execute `expression`: its rows as an Arrow table."""
+        result: pa.Table = self.backend.to_pyarrow(expression)
+        return result
+
     def rows(self, expression: ibis.Table) -> list[dict[str, Any]]:
         """Execute `expression`: its rows as dicts of Python values."""
-        result: list[dict[str, Any]] = self.backend.to_pyarrow(expression).to_pylist()
+        result: list[dict[str, Any]] = self.arrow(expression).to_pylist()
         return result
 
 

@@ -19,7 +19,7 @@ from typing import Any
 import ibis
 
 from embudo.analytics.deal_states import OPEN, deal_states
-from embudo.analytics.dimensions import group_keys, with_dimension
+from embudo.analytics.dimensions import group_keys, names, with_dimension
 from embudo.analytics.params import DimensionKind, ReportParams
 from embudo.analytics.report import Report, Row, epoch_seconds, sort_rows
 from embudo.analytics.source import Source, amount
@@ -99,8 +99,8 @@ def _waiting(source: Source, moment: datetime) -> ibis.Table:
 def _owners(source: Source) -> dict[int, str]:
     """The users' emails by id: a few rows, looked up here rather than joined in, which
     keeps the query shallow enough for SQLite's parser with a `--by` lookup on top."""
-    users = source.table("users")
-    return {row["id"]: row["email"] for row in source.rows(users.select("id", "email"))}
+    emails = source.rows(names(source, DimensionKind.OWNER))
+    return {row["dimension_key"]: row["dimension_value"] for row in emails}
 
 
 def _limits(spec: FunnelSpec) -> ibis.Table:

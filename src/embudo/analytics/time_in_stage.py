@@ -16,7 +16,7 @@ from typing import Any
 import ibis
 
 from embudo.analytics import medians
-from embudo.analytics.deal_states import closed_stages
+from embudo.analytics.deal_states import in_open_stages
 from embudo.analytics.dimensions import group_keys, with_dimension
 from embudo.analytics.lifecycle_stages import live_contacts, merged_away
 from embudo.analytics.params import EVERY_DIMENSION, Dimension, DimensionKind, ReportParams
@@ -42,11 +42,10 @@ def compute(source: Source, window: Window, params: ReportParams) -> list[Row]:
     keys = group_keys(params.by)
     lifecycle = _lifecycle_visits(source, window, moment, params.by)
     pipeline = _pipeline_visits(source, window, moment, params.by)
-    closed = closed_stages(source.spec)
     deal_rows = _summary(source, pipeline, [*keys, "pipeline", "stage"], PIPELINE)
     rows = [
         *_summary(source, lifecycle, [*keys, "stage"], LIFECYCLE),
-        *(row for row in deal_rows if (row["pipeline"], row["stage"]) not in closed),
+        *in_open_stages(deal_rows, source.spec),
     ]
     ordered = sorted(rows, key=lambda row: _position(source.spec, row))
     return sort_rows(ordered, keys)
